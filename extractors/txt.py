@@ -1,0 +1,306 @@
+"""TXT extractor: a text export of a Word/PDF list -> `Row`s.
+
+Steps, in order:
+1. ``decode_bytes``: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030, Big5;
+   a decoding that yields private-use or control characters is rejected.
+2. ``split_regions``: the lines are cut into regions of three layouts:
+   - *cell-per-line* tables (Word exports: each cell starts with a tab on its own
+     line, its further lines follow without a tab),
+   - *row-per-line* tables (tab-separated rows, often with HTML fragments),
+   - running text (titles, prose, numbered lists).
+   A table starts at a recognised header row (序号, 主题名称, 事项名称 …).
+3. ``lines_to_cells`` / ``cells_to_rows`` (cell-per-line) and ``tsv_to_rows``
+   (row-per-line) build the rows; ``drop_repeated_headers`` removes the header
+   repeated at every page break (the first header of a table is kept as row 1).
+4. Running text becomes one single-cell `Row` per non-blank line (``table=0``).
+
+Text stays as printed: repair happens in normalizers.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import UnreadableInput
+from pipeline.records import Provenance, Row
+
+__all__ = ["extract_rows", "decode_bytes", "is_header", "TxtSettings"]
+
+# Words that only appear in list header rows. A header needs at least two of them.
+HEADER_WORDS = (
+    "序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注", "职责分工",
+    "服务事项", "打包一件事名称", "打包事项", "办理方式及地点", "办理流程", "办理时限",
+    "牵头单位", "配合单位", "事项名称", "当前规定的办结时限", "提速后办结时限",
+    "承办单位", "对接渠道", "业务分类", "事项名称（主项）", "事项名称（子项）",
+    "办理内容", "服务对象",
+)
+_HEADER_SET = frozenset(HEADER_WORDS)
+_CELL_START = re.compile(r"^[ \u3000]*\t")
+_SECTION_BREAK = re.compile(r"^\s*附件\s*\d")
+
+
+@dataclass(frozen=True)
+class TxtSettings:
+    """Tunables of the TXT extractor.
+
+    blank_lines_end_table: a line without a leading tab that follows at least this
+        many blank lines ends a cell-per-line table (cells hold at most 3 blank
+        lines in the seeds; 001's table ends after 4).
+    """
+
+    blank_lines_end_table: int = 4
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.blank_lines_end_table, int) or self.blank_lines_end_table < 1:
+            raise ValueError(
+                f"blank_lines_end_table must be a whole number >= 1, not {self.blank_lines_end_table!r}")
+
+
+def decode_bytes(data: bytes, name: str = "") -> str:
+    """Decode a text file whose encoding nobody told us.
+
+    >>> decode_bytes("序号".encode("gb18030"))
+    '序号'
+    """
+    if not data.strip():
+        raise UnreadableInput("the file is empty", where=name,
+                              hint="check that the right file was exported")
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        for enc in ("utf-16-le", "utf-16-be"):
+            text = _try_decode(data, enc)
+            if text is not None and _looks_like_text(text):
+                return text
+        raise UnreadableInput("the file holds binary data, not text", where=name,
+                              hint="give the original DOCX/PDF, or re-export it as text")
+    for enc in ("utf-8-sig", "utf-16", "gb18030", "big5"):
+        if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        text = _try_decode(data, enc)
+        if text is not None and _looks_like_text(text):
+            return text
+    raise UnreadableInput("the text is in none of UTF-8, UTF-16, GB18030 or Big5", where=name,
+                          hint="re-save it as UTF-8")
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_like_text(text: str) -> bool:
+    bad = 0
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Co" or (cat == "Cc" and ch not in "\t\n\r\f"):
+            bad += 1
+    # GB18030 decodes almost any byte string; garbage shows as private-use/control characters.
+    return bad <= max(2, len(text) // 1000)
+
+
+def header_key(text: str | None) -> str:
+    """The cell text as a header word: no spaces, line breaks or quote marks."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\s\"“”'‘’]", "", text)
+    return text.replace("(", "（").replace(")", "）")
+
+
+def is_header(cells: tuple[str | None, ...] | list[str | None]) -> bool:
+    """True when at least two cells (and most non-empty ones) are header words."""
+    keys = [header_key(c) for c in cells if c and c.strip()]
+    hits = sum(1 for k in keys if k in _HEADER_SET)
+    return hits >= 2 and hits * 2 >= len(keys)
+
+
+def extract_rows(path: Path, rel: str, settings: TxtSettings = TxtSettings()) -> Iterator[Row]:
+    """Read one TXT file and yield its rows, tables first-come, text lines as ``table=0``."""
+    text = decode_bytes(path.read_bytes(), rel)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    yield from lines_to_rows(lines, rel, settings)
+
+
+def lines_to_rows(lines: list[str], rel: str, settings: TxtSettings = TxtSettings()) -> Iterator[Row]:
+    table_no = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_tsv_header(line):
+            table_no += 1
+            end = _tsv_table_end(lines, i)
+            yield from tsv_to_rows(lines, i, end, rel, table_no)
+            i = end
+            continue
+        if _CELL_START.match(line) and _cell_header_at(lines, i):
+            table_no += 1
+            end = _cell_table_end(lines, i, settings)
+            yield from cells_to_rows(lines_to_cells(lines, i, end), rel, table_no)
+            i = end
+            continue
+        if line.strip():
+            yield Row(Provenance(rel, line=i + 1), (line,))
+        i += 1
+
+
+# --- row-per-line (tab-separated) tables ------------------------------------------------
+
+def _is_tsv_header(line: str) -> bool:
+    return line.count("\t") >= 2 and is_header(tuple(line.split("\t")))
+
+
+def _tsv_table_end(lines: list[str], start: int) -> int:
+    i = start + 1
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() and "\t" not in line:
+            return i
+        i += 1
+    return i
+
+
+def tsv_to_rows(lines: list[str], start: int, end: int, rel: str, table: int) -> Iterator[Row]:
+    header: tuple[str, ...] | None = None
+    row_no = 0
+    for i in range(start, end):
+        line = lines[i]
+        if not line.strip():
+            continue
+        cells = tuple(line.split("\t"))
+        if is_header(cells):
+            if header is not None:
+                continue  # repeated at a page break
+            header = cells
+        row_no += 1
+        yield Row(Provenance(rel, table=table, row=row_no, line=i + 1), cells)
+
+
+# --- cell-per-line tables --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    line: int          # 1-based line of the cell start
+    after_blank: bool  # a blank line precedes the cell start (candidate row boundary)
+
+
+def _cell_header_at(lines: list[str], start: int) -> bool:
+    cells = []
+    i = start
+    while i < len(lines) and len(cells) < 12 and _CELL_START.match(lines[i]):
+        cells.append(lines[i].split("\t", 1)[1])
+        i += 1
+        # a header cell may wrap ("序\n号")
+        while i < len(lines) and lines[i].strip() and not _CELL_START.match(lines[i]) and len(lines[i]) <= 4:
+            cells[-1] += lines[i]
+            i += 1
+    return is_header(tuple(cells))
+
+
+def _cell_table_end(lines: list[str], start: int, settings: TxtSettings) -> int:
+    blanks = 0
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line.strip() and not _CELL_START.match(line):
+            blanks += 1
+            continue
+        if not _CELL_START.match(line) and (
+                blanks >= settings.blank_lines_end_table or _SECTION_BREAK.match(line)):
+            return i
+        blanks = 0
+    return len(lines)
+
+
+def lines_to_cells(lines: list[str], start: int, end: int) -> list[_Cell]:
+    """Cells of a cell-per-line table: a tab-led line opens a cell, other lines continue it."""
+    cells: list[_Cell] = []
+    parts: list[str] = []
+    cell_line = 0
+    blank_before = False
+    pending_blank = False
+    for i in range(start, end):
+        line = lines[i]
+        if _CELL_START.match(line):
+            if cell_line:
+                cells.append(_Cell(_join_cell(parts), cell_line, blank_before))
+            parts = [line.split("\t", 1)[1]]
+            cell_line = i + 1
+            blank_before = pending_blank
+            pending_blank = False
+        elif not line.strip():
+            pending_blank = True
+            if cell_line:
+                parts.append("")
+        else:
+            pending_blank = False
+            if cell_line:
+                parts.append(line)
+    if cell_line:
+        cells.append(_Cell(_join_cell(parts), cell_line, blank_before))
+    return cells
+
+
+def _join_cell(parts: list[str]) -> str:
+    return "\n".join(parts).strip("\n")
+
+
+def cells_to_rows(cells: list[_Cell], rel: str, table: int) -> Iterator[Row]:
+    """Group cells into rows of the header's width.
+
+    A blank line before a tab-led line is a likely row boundary; blocks between
+    such boundaries are gathered until they fill a row. Blocks of empty cells that
+    would overflow a row are layout debris (empty table rows) and are dropped.
+    """
+    width = _header_width(cells)
+    blocks: list[list[_Cell]] = []
+    for cell in cells:
+        if not blocks or cell.after_blank:
+            blocks.append([])
+        blocks[-1].append(cell)
+
+    row_no = 0
+    seen_header = False
+    acc: list[_Cell] = []
+    for block in blocks:
+        queue = list(block)
+        while queue:
+            if len(acc) + len(queue) <= width:
+                acc.extend(queue)
+                queue = []
+            elif acc and all(not c.text.strip() for c in acc):
+                acc = []   # debris: empty cells that do not make a row
+                continue
+            else:
+                take = width - len(acc)
+                acc.extend(queue[:take])
+                queue = queue[take:]
+            if len(acc) == width:
+                texts = tuple(c.text for c in acc)
+                if is_header(texts):
+                    if not seen_header:
+                        seen_header = True
+                        row_no += 1
+                        yield Row(Provenance(rel, table=table, row=row_no, line=acc[0].line), texts)
+                else:
+                    row_no += 1
+                    yield Row(Provenance(rel, table=table, row=row_no, line=acc[0].line), texts)
+                acc = []
+    if acc and any(c.text.strip() for c in acc):
+        texts = tuple(c.text for c in acc) + ("",) * (width - len(acc))
+        row_no += 1
+        yield Row(Provenance(rel, table=table, row=row_no, line=acc[0].line), texts)
+
+
+def _header_width(cells: list[_Cell]) -> int:
+    width = 0
+    for cell in cells:
+        if width and not header_key(cell.text) in _HEADER_SET:
+            break
+        if header_key(cell.text) in _HEADER_SET:
+            width += 1
+    return max(width, 1)

@@ -1,0 +1,57 @@
+"""The few exception types users meet, each with a short stable code.
+
+Messages say what happened, where, and what to do next. Library exceptions
+are wrapped at the boundary with ``raise ... from err``.
+"""
+from __future__ import annotations
+
+__all__ = [
+    "PipelineError", "UnreadableInput", "UnsupportedFormat",
+    "StructureNotRecognised", "ConfigError", "InternalError",
+]
+
+
+class PipelineError(Exception):
+    """Base class. ``code`` is short and searchable; ``where`` names the file/page/row."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+        self.message = message
+        self.where = where
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        head = f"[{self.code}] {self.where}: {self.message}" if self.where else f"[{self.code}] {self.message}"
+        return f"{head} — {self.hint}" if self.hint else head
+
+
+class UnreadableInput(PipelineError):
+    """The bytes cannot be read: empty, truncated, encrypted, undecodable."""
+
+    code = "E100"
+
+
+class UnsupportedFormat(PipelineError):
+    """The file is of a kind we do not read, or its name lies about its kind."""
+
+    code = "E200"
+
+
+class StructureNotRecognised(PipelineError):
+    """The file was read but holds no list we recognise (no known table header)."""
+
+    code = "E300"
+
+
+class ConfigError(PipelineError):
+    """A setting, manifest entry or command-line value is not allowed."""
+
+    code = "E400"
+
+
+class InternalError(PipelineError):
+    """A bug in this tool; please report it with the file that triggered it."""
+
+    code = "E900"

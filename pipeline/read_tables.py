@@ -143,17 +143,23 @@ def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
         current.bundle = _with_bundle_fields(current.bundle, cells)
         scen_cell = cells.get("scenario")
         targets = _scenario_targets(current, scen_cell, row)
+        assigned: set[int] = set()
         for role_field in role_fields:
             if role_field not in cells:
                 continue
             col, text = cells[role_field]
             groups = split_cell(text)
             role = {"items": "item"}.get(role_field, role_field)
-            chosen = _assign_groups(len(groups), targets, right_aligned=(role_field == "situational"))
+            # situational groups follow the scenarios this row gave required items to
+            base = [t for t in targets if t in assigned] if role_field == "situational" and assigned else targets
+            chosen = _assign_groups(len(groups), base, right_aligned=(role_field == "situational"))
             for group, index in zip(groups, chosen):
+                assigned.add(index)
                 if role == "situational":
                     current.has_situational.add(index)
                 _emit_mentions(out, current, index, role, group, row, col)
+        if len(targets) > 1:   # a flattened row: scenarios left without items wait for the next rows
+            current.pending = [t for t in targets if t not in assigned]
         if "notes" in cells and targets:
             index = targets[0]
             notes = tuple(_notes(cells["notes"][1]))
@@ -183,7 +189,7 @@ def _scenario_targets(current: _Open, scen_cell: tuple[int, str] | None, row: Ro
             current.scenarios.append(Scenario(replace(row.where, cell=scen_cell[0]),
                                               current.bundle.no, code, name))
             new.append(len(current.scenarios) - 1)
-        current.pending = new[1:] if len(new) > 1 else []
+        current.pending = []
         return new
     if current.pending:
         return [current.pending.pop(0)]

@@ -76,8 +76,6 @@ def _windows(cell: str) -> list[tuple[int, int, bool]]:
     pos = 0
     for tag in tags:
         if tag.start() > pos:
-            if windows and not (tag.group(1) == "" and tag.group(2).lower() in _GROUP_OPENERS) and False:
-                pass
             windows.append((pos, tag.start(), True))
         pos = tag.end()
         if tag.group(1) == "" and tag.group(2).lower() in _GROUP_OPENERS:

@@ -61,3 +61,15 @@ def test_encodings_read_alike(tmp_path):
         (tmp_path / name).write_bytes(data)
         rows[name] = [r.cells for r in extract_rows(tmp_path / name, "x")]
     assert all(r == rows["utf8.txt"] for r in rows.values())
+
+
+def test_manifest_overrides_detected_region(tmp_path):
+    root = tmp_path / "raw"
+    root.mkdir()
+    shutil.copy(RAW / "004_eaa179039b1c9c6b.txt", root / "catalog list.txt")
+    (root / "manifest.tsv").write_text("file\tregion\tprovince\tlevel\ncatalog list.txt\t济南市\t山东省\tcity\n",
+                                       encoding="utf-8")
+    assert main(["run", "--catalog", str(CATALOG), "--root", str(root), "--out", str(tmp_path / "out")]) == 0
+    import pandas as pd
+    docs = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig")
+    assert docs.loc[0, ["source", "region", "province", "level"]].tolist() == ["catalog list.txt", "济南市", "山东省", "city"]

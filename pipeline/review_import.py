@@ -50,6 +50,7 @@ DECISION_COLUMNS = ("text_key", "context", "decision_id", "text", "bundle_name",
                     "reviewer", "decided_at", "workbook_sha256", "replaces")
 _NEXT_STEP = "fix the cell, or clear it to leave the mention pending"
 _SHOWN_PROBLEMS = 20
+_LOOKALIKES = str.maketrans("OoIl", "0011")   # letters typed for digits in codes
 
 
 class WorkbookRejected(ConfigError):
@@ -101,8 +102,7 @@ def _reject(path: Path, problems: list[tuple[int, str]], what: str) -> WorkbookR
     lines = [f"sheet '{SHEET_REVIEW}', row {r}: {m}" if r else m for r, m in sorted(problems)]
     more = len(lines) - _SHOWN_PROBLEMS
     text = "\n  ".join(lines[:_SHOWN_PROBLEMS] + ([f"… and {more} more"] if more > 0 else []))
-    return WorkbookRejected(f"{what}; nothing was written:\n  {text}\n", where=str(path),
-                            hint="fix the rows named above and import again")
+    return WorkbookRejected(f"{what}; nothing was written:\n  {text}", where=str(path))
 
 
 def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, int]], list[tuple[int, str]]]:
@@ -135,7 +135,8 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
             continue
         parsed = parse_key(key)
         if parsed is None:
-            problems.append(_problem(n, f"the hidden 'key' cell is empty or was changed ({key!r}); decisions can "
+            problems.append(_problem(n, ("the hidden 'key' cell is empty" if key in (None, "") else
+                                        f"the hidden 'key' cell was changed to {key!r}") + "; decisions can "
                                         "only go on exported rows — undo the change, or export a new workbook"))
         elif parsed[0] in seen:
             problems.append(_problem(n, f"repeats the mention of row {seen[parsed[0]]} (a copied row?) — delete the copy"))
@@ -203,7 +204,8 @@ def parse_decision(value: str, items: dict[str, CatalogItem]) -> tuple[str, str]
     codes = []
     for part in (p.strip() for p in norm.split("+")):
         if part not in national:
-            close = difflib.get_close_matches(part, national, n=3, cutoff=0.75)
+            slip = part.translate(_LOOKALIKES)
+            close = [slip] if slip in national else difflib.get_close_matches(part, national, n=3, cutoff=0.75)
             hint = f" (did you mean {' or '.join(close)}?)" if close else ""
             raise ValueError(f"'{part}' is not a national code of the catalog{hint}; use a code from the sheet "
                              "'catalog', 'none' if the item is not in the catalog, or 'new:<name>' to add it")

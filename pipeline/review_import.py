@@ -94,10 +94,6 @@ class _Row:
     value: str
 
 
-def _problem(row: int, message: str) -> tuple[int, str]:
-    return row, message
-
-
 def _reject(path: Path, problems: list[tuple[int, str]], what: str) -> WorkbookRejected:
     lines = [f"sheet '{SHEET_REVIEW}', row {r}: {m}" if r else m for r, m in sorted(problems)]
     more = len(lines) - _SHOWN_PROBLEMS
@@ -135,11 +131,11 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
             continue
         parsed = parse_key(key)
         if parsed is None:
-            problems.append(_problem(n, ("the hidden 'key' cell is empty" if key in (None, "") else
+            problems.append((n, ("the hidden 'key' cell is empty" if key in (None, "") else
                                         f"the hidden 'key' cell was changed to {key!r}") + "; decisions can "
                                         "only go on exported rows — undo the change, or export a new workbook"))
         elif parsed[0] in seen:
-            problems.append(_problem(n, f"repeats the mention of row {seen[parsed[0]]} (a copied row?) — delete the copy"))
+            problems.append((n, f"repeats the mention of row {seen[parsed[0]]} (a copied row?) — delete the copy"))
         else:
             seen[parsed[0]] = n
             rows.append(_Row(n, *parsed, value))
@@ -147,7 +143,7 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
     if SHEET_EXPORT in wb.sheetnames:
         exported = [(str(k), int(r)) for k, r in wb[SHEET_EXPORT].iter_rows(min_row=2, values_only=True) if k]
     else:
-        problems.append(_problem(0, f"the hidden sheet '{SHEET_EXPORT}' (the rows as exported) is missing, so deleted "
+        problems.append((0, f"the hidden sheet '{SHEET_EXPORT}' (the rows as exported) is missing, so deleted "
                                     "rows cannot be checked — export a new workbook and copy your decisions into it"))
     wb.close()
     return rows, exported, problems
@@ -159,7 +155,7 @@ def check_fits(rows: list[_Row], exported: list[tuple[str, int]], current: dict[
     problems = []
     for r in rows:
         if current.get(r.mention_id) != (r.text_key, r.context):
-            problems.append(_problem(r.sheet_row, f"mention {r.mention_id} ('{r.text_key}', {r.context}) is not in "
+            problems.append((r.sheet_row, f"mention {r.mention_id} ('{r.text_key}', {r.context}) is not in "
                                      f"{items_path} any more, or its text or bundle changed: the workbook comes from "
                                      "an older run — export a new workbook ('python -m pipeline review export') and "
                                      "copy your decisions into it"))
@@ -168,18 +164,20 @@ def check_fits(rows: list[_Row], exported: list[tuple[str, int]], current: dict[
     for key, review_row in exported:
         parsed = parse_key(key)
         if parsed and parsed[0] not in ids and parsed[1:] not in keys:
-            problems.append(_problem(review_row, f"was deleted (mention {parsed[0]}, '{parsed[1]}', {parsed[2]}); a row "
+            problems.append((review_row, f"was deleted (mention {parsed[0]}, '{parsed[1]}', {parsed[2]}); a row "
                                      "may only be deleted when another row for the same text in the same bundle "
                                      "remains — restore it (leave 'decision' empty to skip it) or export a new workbook"))
     return problems
 
 
-def parse_decision(value: str, items: dict[str, CatalogItem]) -> tuple[str, str]:
+def parse_decision(value: str, items: dict[str, CatalogItem],
+                   aliases: dict[str, tuple[str, ...]] | None = None) -> tuple[str, str]:
     """A decision cell -> (decision id, name of a new local item or ""). Raises ValueError saying what to do.
 
     >>> parse_decision("1.6.13 + 1.6.10", items)  # doctest: +SKIP
     ('1.6.10+1.6.13', '')
     """
+    aliases = aliases or {}
     norm = unicodedata.normalize("NFKC", value).strip()
     low = norm.lower()
     if low == "none":
@@ -191,6 +189,9 @@ def parse_decision(value: str, items: dict[str, CatalogItem]) -> tuple[str, str]
         same = [i for i in items.values() if name_key(i.name) == name_key(name)]
         if same and same[0].code:
             raise ValueError(f"'{name}' is the name of national item {same[0].code}; write {same[0].code} instead")
+        if not same and name_key(name) in aliases:
+            target = "+".join(aliases[name_key(name)])
+            raise ValueError(f"'{name}' is already an alias of {target}; write {target} instead")
         return (same[0].item_id, "") if same else (local_id(name), name)
     if low.startswith("x-"):
         item_id = "X-" + norm[2:].lower()
@@ -258,14 +259,14 @@ def import_review(path: Path, reviewer: str, catalog_dir: Path, out_dir: Path, r
         if not r.value:
             continue
         try:
-            decision, new_name = parse_decision(r.value, catalog.index.items)
+            decision, new_name = parse_decision(r.value, catalog.index.items, catalog.index.aliases)
         except ValueError as err:
-            problems.append(_problem(r.sheet_row, f"{err} — {_NEXT_STEP}"))
+            problems.append((r.sheet_row, f"{err} — {_NEXT_STEP}"))
             continue
         key = (r.text_key, r.context)
         if key in chosen and chosen[key][0] != decision:
             first = chosen[key]
-            problems.append(_problem(r.sheet_row, f"decides '{info[r.mention_id].item_text}' as {decision}, but row "
+            problems.append((r.sheet_row, f"decides '{info[r.mention_id].item_text}' as {decision}, but row "
                                      f"{first[2].sheet_row} decides the same text in the same bundle as {first[0]} — "
                                      "make the two agree, or clear one"))
         chosen.setdefault(key, (decision, new_name, r))
@@ -273,7 +274,7 @@ def import_review(path: Path, reviewer: str, catalog_dir: Path, out_dir: Path, r
     for key, (decision, _, r) in chosen.items():
         before = recorded.get(key)
         if before and before["decision_id"] != decision and not replace:
-            problems.append(_problem(r.sheet_row, f"'{info[r.mention_id].item_text}' in this bundle was decided as "
+            problems.append((r.sheet_row, f"'{info[r.mention_id].item_text}' in this bundle was decided as "
                                      f"{before['decision_id']} by {before.get('reviewer') or '?'} "
                                      f"({before.get('decided_at') or 'no date'}); this row says {decision} — clear the "
                                      "cell to keep the earlier decision, or import with --replace to record the new one"))

@@ -11,7 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from normalizers.match_catalog import match
+from pipeline.catalog import load_catalog
 from pipeline.cli import main
+from pipeline.records import Mention, Provenance
 from pipeline.review_export import export_review, parse_key
 from pipeline.review_import import WorkbookRejected, import_review, review_status
 from pipeline.run import RunOptions, discover_inputs, run
@@ -154,6 +157,11 @@ def test_accepted_national_code_becomes_an_alias_for_other_bundles(exported, cat
     import_review(filled, "李雷", catalog_copy, out)
     assert f"{row['item_text']}\t{row['suggested']}\treview by 李雷\n" in (catalog_copy / "aliases.tsv").read_text(
         encoding="utf-8")
+    elsewhere = Mention(Provenance("other.txt"), "bundle", 1, row["item_text"], row["item_text"],
+                        bundle_name="一个从未见过的主题")
+    before, after = (match(elsewhere, load_catalog(c).index) for c in (CATALOG, catalog_copy))
+    assert before.method != "alias"
+    assert (after.method, after.codes) == ("alias", (row["suggested"],))
 
 
 def test_replace_records_a_changed_decision_and_keeps_the_old_line(exported, catalog_copy, tmp_path):

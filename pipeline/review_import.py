@@ -141,7 +141,8 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
             rows.append(_Row(n, *parsed, value))
     exported = []
     if SHEET_EXPORT in wb.sheetnames:
-        exported = [(str(k), int(r)) for k, r in wb[SHEET_EXPORT].iter_rows(min_row=2, values_only=True) if k]
+        exported = [(str(v[0]), int(v[1])) for v in wb[SHEET_EXPORT].iter_rows(min_row=2, max_col=2, values_only=True)
+                    if v[0] and str(v[1]).isdigit()]
     else:
         problems.append((0, f"the hidden sheet '{SHEET_EXPORT}' (the rows as exported) is missing, so deleted "
                                     "rows cannot be checked — export a new workbook and copy your decisions into it"))

@@ -38,7 +38,7 @@ from pathlib import Path
 from normalizers.match_catalog import local_id
 from normalizers.repair_text import name_key, repair
 from pipeline.catalog import load_catalog
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, WorkbookRejected
 from pipeline.records import CatalogItem
 from pipeline.review_export import SHEET_EXPORT, SHEET_REVIEW, load_items, parse_key, review_key
 from pipeline.write_dataset import atomic_write_bytes
@@ -51,12 +51,6 @@ DECISION_COLUMNS = ("text_key", "context", "decision_id", "text", "bundle_name",
 _NEXT_STEP = "fix the cell, or clear it to leave the mention pending"
 _SHOWN_PROBLEMS = 20
 _LOOKALIKES = str.maketrans("OoIl", "0011")   # letters typed for digits in codes
-
-
-class WorkbookRejected(ConfigError):
-    """The review workbook cannot be imported; nothing was written."""
-
-    code = "E410"
 
 
 @dataclass(frozen=True)

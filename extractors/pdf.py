@@ -100,22 +100,25 @@ class _Table:
 
 def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings()) -> Iterator[Row]:
     """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
-    pages = open_pdf(path, rel)
     items: list[tuple[int, float, object]] = []   # (page, top, _Line | _Table)
-    for page_no, page in enumerate(pages, 1):
-        tables, text_lines = page_to_tables(page, page_no, settings)
-        items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
+    with open_pdf(path, rel) as pdf:
+        for page_no, page in enumerate(pdf.pages, 1):
+            tables, text_lines = page_to_tables(page, page_no, settings)
+            items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
     items.sort(key=lambda it: (it[0], it[1]))
     yield from tables_to_rows(stitch_page_breaks(items), rel, settings)
 
 
-def open_pdf(path: Path, rel: str) -> list:
-    """The pages of a readable PDF with a text layer; refuses encrypted, damaged and scanned files."""
+def open_pdf(path: Path, rel: str) -> pdfplumber.PDF:
+    """A readable PDF with a text layer (close it after use); refuses encrypted, damaged and scanned files."""
+    pdf = None
     try:
         pdf = pdfplumber.open(path)
         pages = list(pdf.pages)
         has_text = any(page.chars for page in pages)
     except Exception as err:  # pdfminer raises many types; users need one clear message
+        if pdf is not None:
+            pdf.close()
         cause = err.args[0] if err.args else err
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
             raise UnreadableInput("the PDF is encrypted (password protected)", where=rel,
@@ -124,10 +127,11 @@ def open_pdf(path: Path, rel: str) -> list:
                               hint="re-save or re-download the file; it may be damaged or truncated") from err
     if not has_text:
         images = sum(len(page.images) for page in pages)
+        pdf.close()
         what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
         raise UnreadableInput(what, where=rel, hint="run it through OCR first (the OCR extractor), "
                                                     "or ask for the born-digital Word/PDF file")
-    return pages
+    return pdf
 
 
 def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[_Line]]:
@@ -438,8 +442,8 @@ def tables_to_rows(items: list[object], rel: str, settings: PdfSettings) -> Iter
 
 def debug_page(path: Path, page_no: int, settings: PdfSettings = PdfSettings()) -> dict:
     """What the extractor saw on one page: tables with their printed lines per cell, and text lines."""
-    pages = open_pdf(path, str(path))
-    tables, lines = page_to_tables(pages[page_no - 1], page_no, settings)
+    with open_pdf(path, str(path)) as pdf:
+        tables, lines = page_to_tables(pdf.pages[page_no - 1], page_no, settings)
     return {"tables": [[[None if c is None else [(ln.text, round(ln.x0, 1), round(ln.x1, 1)) for ln in c.lines]
                          for c in row] for row in t.rows] for t in tables],
             "text": [ln.text for ln in lines]}

@@ -1,0 +1,73 @@
+"""One input file -> one `Extraction` (document, bundles, scenarios, mentions, catalog rows).
+
+Steps: ``extract_rows`` (format-specific, in ``extractors/``) -> group rows by table ->
+``read_table`` each -> ``read_prose`` on the running text -> title and region.
+Errors are wrapped: a bad file yields an Extraction whose document status is
+``refused`` with a message naming the file and what to do; nothing raises past here.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from itertools import groupby
+from pathlib import Path
+
+from extractors import extract_rows
+from pipeline.catalog import Catalog
+from pipeline.detect_region import detect_region, detect_title
+from pipeline.errors import InternalError, PipelineError, StructureNotRecognised
+from pipeline.read_prose import read_prose
+from pipeline.read_tables import TableResult, read_table
+from pipeline.records import Document, Extraction, Row
+
+__all__ = ["read_document", "rows_to_extraction"]
+
+
+def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, dict[str, str]] | None = None,
+                  nlp=None) -> Extraction:
+    data = path.read_bytes() if path.exists() else b""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        rows = list(extract_rows(path, rel))
+        extraction = rows_to_extraction(rows, rel, catalog, nlp)
+    except PipelineError as err:
+        return Extraction(Document(rel, status="refused", message=err.render(), sha256=sha))
+    except Exception as err:  # a bug: report it as such, keep the run going
+        wrapped = InternalError(f"{type(err).__name__}: {err}", where=rel,
+                                hint="please report this with the file attached")
+        return Extraction(Document(rel, status="refused", message=wrapped.render(), sha256=sha))
+    doc = replace(extraction.document, sha256=sha)
+    override = (manifest or {}).get(rel, {})
+    if override:
+        doc = replace(doc, **{k: v for k, v in override.items() if k in ("region", "province", "level", "title") and v})
+    return replace(extraction, document=doc)
+
+
+def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None) -> Extraction:
+    results: list[TableResult] = []
+    for table, group in groupby(sorted((r for r in rows if r.where.table), key=lambda r: (r.where.table, r.where.row)),
+                                key=lambda r: r.where.table):
+        results.append(read_table(list(group)))
+    prose = read_prose(rows, nlp)
+    if prose.mentions:
+        results.append(prose)
+    warnings = [w for r in results for w in r.warnings]
+    kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
+    if not kinds:
+        raise StructureNotRecognised(
+            "no bundle, speed-up, hot or catalog list was found", where=rel,
+            hint="check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; "
+                 "if the list is a scan, run it through OCR")
+    title = detect_title(rows)
+    place = detect_region(title, rows, catalog.gazetteer)
+    document = Document(
+        rel, title=title, region=place.name if place else "", province=place.province if place else "",
+        level=place.level if place else "", list_kinds=kinds,
+        status="warning" if warnings else "ok", message=" | ".join(warnings))
+    return Extraction(
+        document,
+        bundles=tuple(b for r in results for b in r.bundles),
+        scenarios=tuple(s for r in results for s in r.scenarios),
+        mentions=tuple(m for r in results for m in r.mentions),
+        catalog_entries=tuple(c for r in results for c in r.catalog_entries),
+        warnings=tuple(warnings))

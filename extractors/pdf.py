@@ -5,7 +5,8 @@ Steps, in order:
    with `UnreadableInput`.
 2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
    placed in the grid cell (merged cells included) under its centre, and the characters of
-   a cell are grouped into printed lines that remember their left and right ends.
+   a cell are grouped into printed lines that remember their left and right ends
+   (``chars_to_lines`` in `extractors.pdf_lines`).
    Pages without ruling lines: ``words_to_table`` finds a header row and takes columns
    from the gaps between words.
 3. ``stitch_page_breaks``: a table that goes on at the top of the next page is joined
@@ -13,7 +14,7 @@ Steps, in order:
    page break (no text in the columns up to the key column) is joined to the row before.
 4. ``fill_merged``: at a page top, an empty cell of a column that uses vertical merges is
    the merged cell going on, so it becomes ``None`` like the rest of the merge.
-5. ``lines_to_text``: printed lines of a cell are joined: a line that ends because the next
+5. ``lines_to_text`` (in `extractors.pdf_lines`): printed lines of a cell are joined: a line that ends because the next
    character did not fit is a soft wrap (joined without a space between CJK characters),
    any other line end is a paragraph break ("\\n").
 6. ``tables_to_rows``: `Row`s with provenance (page where the row starts, table, row);
@@ -22,7 +23,6 @@ Steps, in order:
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +31,13 @@ from typing import Iterator
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from extractors.pdf_lines import Cell, Line, chars_to_lines, lines_to_text, list_label, split_at_gaps
 from extractors.txt import is_header
 from pipeline.errors import ConfigError, UnreadableInput
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "PdfSettings", "debug_page"]
 
-_CLOSING = set("，。、；：！？）」』”’》〉】,.;:!?)%")
-_OPENING = set("（「『“‘《〈【(")
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*\d{1,4}[\s\-—–－·]*$")
 
 
@@ -68,31 +67,10 @@ class PdfSettings:
 
 
 @dataclass
-class _Line:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    boxes: list[tuple[float, float]]   # x0, x1 of every character of ``text``
-    size: float = 10.0
-    page: int = 0
-
-    def width_of(self, n: int) -> float:
-        return sum(b - a for a, b in self.boxes[:n])
-
-
-@dataclass
-class _Cell:
-    x0: float
-    x1: float
-    lines: list[_Line] = field(default_factory=list)
-
-
-@dataclass
 class _Table:
     page: int
     bbox: tuple[float, float, float, float]
-    rows: list[list[_Cell | None]]
+    rows: list[list[Cell | None]]
     row_pages: list[int]
     page_tops: set[int] = field(default_factory=set)   # indexes of rows printed first on a page
     ruled: bool = True
@@ -100,7 +78,7 @@ class _Table:
 
 def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings()) -> Iterator[Row]:
     """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
-    items: list[tuple[int, float, object]] = []   # (page, top, _Line | _Table)
+    items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
     with open_pdf(path, rel) as pdf:
         for page_no, page in enumerate(pdf.pages, 1):
             tables, text_lines = page_to_tables(page, page_no, settings)
@@ -134,7 +112,7 @@ def open_pdf(path: Path, rel: str) -> pdfplumber.PDF:
     return pdf
 
 
-def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[_Line]]:
+def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[Line]]:
     """Tables found on one page and the printed lines outside them."""
     chars = [c for c in page.chars if c["text"].strip()]
     found = page.find_tables()
@@ -149,24 +127,28 @@ def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Tab
                 anchor = grid[2].get((min(r, len(grid[1]) - 2), min(c, len(grid[0]) - 2)))
                 if anchor is not None:
                     cells[anchor].setdefault("chars", []).append(ch)
-        rows: list[list[_Cell | None]] = []
+        rows: list[list[Cell | None]] = []
         for r, row in enumerate(ft.rows):
-            out: list[_Cell | None] = []
+            out: list[Cell | None] = []
             for c, box in enumerate(row.cells):
                 if box is None:
                     out.append(None)
                     continue
-                out.append(_Cell(box[0], box[2], chars_to_lines(cells[(r, c)].get("chars", []), settings)))
+                out.append(Cell(box[0], box[2], chars_to_lines(cells[(r, c)].get("chars", []), *_line_settings(settings))))
             rows.append(out)
         tables.append(_Table(page_no, bbox, rows, [page_no] * len(rows), {0}))
     outside = [ch for k, ch in enumerate(chars) if k not in inside]
-    lines = chars_to_lines(outside, settings)
+    lines = chars_to_lines(outside, *_line_settings(settings))
     if not tables:
         table, lines = words_to_table(lines, page_no, settings)
         tables = [table] if table else []
     for ln in lines:
         ln.page = page_no
     return tables, [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
+
+
+def _line_settings(settings: PdfSettings) -> tuple[float, float]:
+    return settings.line_tolerance, settings.space_gap
 
 
 def _grid_of(ft) -> tuple[tuple[list[float], list[float], dict], dict, tuple]:
@@ -189,33 +171,9 @@ def _grid_of(ft) -> tuple[tuple[list[float], list[float], dict], dict, tuple]:
     return (xs, ys, anchors), cells, tuple(ft.bbox)
 
 
-def chars_to_lines(chars: list[dict], settings: PdfSettings) -> list[_Line]:
-    """Printed lines, top to bottom, from characters (each line keeps its ends and char widths)."""
-    lines: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= settings.line_tolerance:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-    out = []
-    for group in lines:
-        group.sort(key=lambda c: c["x0"])
-        text, boxes, prev = "", [], None
-        for ch in group:
-            if prev is not None and ch["x0"] - prev["x1"] > settings.space_gap:
-                text += " "
-                boxes.append((prev["x1"], ch["x0"]))
-            text += ch["text"]
-            boxes.append((ch["x0"], ch["x1"]))
-            prev = ch
-        out.append(_Line(text, group[0]["x0"], group[-1]["x1"], group[0]["top"], boxes,
-                         group[0]["bottom"] - group[0]["top"]))
-    return out
-
-
-def words_to_table(lines: list[_Line], page_no: int, settings: PdfSettings) -> tuple[_Table | None, list[_Line]]:
+def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings) -> tuple[_Table | None, list[Line]]:
     """A table without ruling lines: a header line, then lines split into columns at wide gaps."""
-    chunks = [_split_at_gaps(ln, settings.column_gap) for ln in lines]
+    chunks = [split_at_gaps(ln, settings.column_gap) for ln in lines]
     start = next((i for i, ch in enumerate(chunks) if len(ch) >= 2 and is_header([c.text for c in ch])), None)
     if start is None:
         return None, lines
@@ -225,9 +183,9 @@ def words_to_table(lines: list[_Line], page_no: int, settings: PdfSettings) -> t
         end += 1
     starts = sorted({round(c.x0) for ch in chunks[start:end] for c in ch})
     columns = [x for i, x in enumerate(starts) if i == 0 or x - starts[i - 1] > settings.column_gap]
-    rows: list[list[_Cell | None]] = []
+    rows: list[list[Cell | None]] = []
     for ch in chunks[start:end]:
-        cells = [_Cell(x, columns[i + 1] if i + 1 < len(columns) else 10_000.0) for i, x in enumerate(columns)]
+        cells = [Cell(x, columns[i + 1] if i + 1 < len(columns) else 10_000.0) for i, x in enumerate(columns)]
         for piece in ch:
             cells[bisect_right(columns, piece.x0 + settings.column_gap / 2) - 1].lines.append(piece)
         if rows and not cells[0].lines:   # no first-column text: the row above goes on
@@ -239,22 +197,6 @@ def words_to_table(lines: list[_Line], page_no: int, settings: PdfSettings) -> t
             lines[end - 1].top)
     table = _Table(page_no, bbox, rows, [page_no] * len(rows), {0}, ruled=False)
     return table, lines[:start] + lines[end:]
-
-
-def _split_at_gaps(line: _Line, gap: float) -> list[_Line]:
-    """Pieces of a printed line between horizontal gaps of at least ``gap`` points."""
-    pieces: list[_Line] = []
-    text, boxes = "", []
-    for ch, box in zip(line.text, line.boxes):
-        if ch == " ":
-            continue
-        if boxes and box[0] - boxes[-1][1] >= gap:
-            pieces.append(_Line(text, boxes[0][0], boxes[-1][1], line.top, boxes, line.size, line.page))
-            text, boxes = "", []
-        text, boxes = text + ch, boxes + [box]
-    if boxes:
-        pieces.append(_Line(text, boxes[0][0], boxes[-1][1], line.top, boxes, line.size, line.page))
-    return pieces
 
 
 def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
@@ -290,7 +232,7 @@ def _append_continued(table: _Table, more: _Table) -> None:
     table.row_pages += more.row_pages
 
 
-def _continues_cut_row(table: _Table, top: list[_Cell | None], key: int) -> bool:
+def _continues_cut_row(table: _Table, top: list[Cell | None], key: int) -> bool:
     """Is the first row on the new page the rest of the last row of the page before?
 
     Yes when it has text but none in the columns up to the key column (a new row names
@@ -309,21 +251,21 @@ def _continues_cut_row(table: _Table, top: list[_Cell | None], key: int) -> bool
         if above is None or not above.lines:
             return False
         last = above.lines[-1]
-        labels = [n for n in map(_list_label, (ln.text for ln in above.lines)) if n is not None]
-        next_label = labels and _list_label(top[c].lines[0].text) == labels[-1] + 1
+        labels = [n for n in map(list_label, (ln.text for ln in above.lines)) if n is not None]
+        next_label = labels and list_label(top[c].lines[0].text) == labels[-1] + 1
         if above.x1 - pads[c] - last.x1 >= last.size and not next_label:
             return False
     return True
 
 
-def _anchor_above(table: _Table, c: int) -> _Cell | None:
+def _anchor_above(table: _Table, c: int) -> Cell | None:
     r = len(table.rows) - 1
     while r > 0 and table.rows[r][c] is None:
         r -= 1
     return table.rows[r][c]
 
 
-def _key_column(rows: list[list[_Cell | None]]) -> int:
+def _key_column(rows: list[list[Cell | None]]) -> int:
     """The leftmost column never covered by a merge: each row has its own cell there."""
     width = len(rows[0]) if rows else 1
     for c in range(width):
@@ -332,14 +274,14 @@ def _key_column(rows: list[list[_Cell | None]]) -> int:
     return 0
 
 
-def _join_cut_row(table: _Table, top: list[_Cell | None]) -> None:
+def _join_cut_row(table: _Table, top: list[Cell | None]) -> None:
     for c, cell in enumerate(top):
         if cell is None or not cell.lines:
             continue
         target = _anchor_above(table, c)   # text of a merged cell goes to its first row
         if target is not None:
             shift = target.x0 - cell.x0
-            target.lines += [_Line(ln.text, ln.x0 + shift, ln.x1 + shift, ln.top,
+            target.lines += [Line(ln.text, ln.x0 + shift, ln.x1 + shift, ln.top,
                                    [(a + shift, b + shift) for a, b in ln.boxes], ln.size, ln.page)
                              for ln in cell.lines]
 
@@ -367,70 +309,14 @@ def _column_pads(table: _Table) -> list[float]:
     return [0.0 if p == 1_000.0 else max(p, 0.0) for p in pads]
 
 
-def lines_to_text(cell: _Cell, pad: float, slack: float = 0.5) -> str:
-    """Join a cell's printed lines: soft wraps without a space between CJK, paragraph ends with "\\n".
-
-    A line is soft-wrapped when the next line's first character would not have fitted in the
-    room left, unless the next line starts the next list label ("2." after "1.", "③" after "②").
-    """
-    text, label = "", None
-    right = cell.x1 - pad
-    for k, line in enumerate(cell.lines):
-        next_label = _list_label(line.text)
-        if k:
-            prev = cell.lines[k - 1]
-            wrapped = right - prev.x1 < _first_unit_width(line) + slack * line.size
-            if wrapped and not (label is not None and next_label == label + 1):
-                text += _wrap_joiner(prev.text, line.text)
-            else:
-                text += "\n"
-                label = next_label if next_label is not None else label
-        else:
-            label = next_label
-        text += line.text
-    return text
-
-
-_LABEL = re.compile(r"^(\d{1,2})[.．、](?!\d)")
-
-
-def _list_label(text: str) -> int | None:
-    """The number of a list label that starts ``text`` ("3." -> 3, "③" -> 3), else None."""
-    if text[:1] and "\u2460" <= text[0] <= "\u2473":
-        return ord(text[0]) - 0x2460 + 1
-    m = _LABEL.match(text)
-    return int(m.group(1)) if m else None
-
-
-def _first_unit_width(line: _Line) -> float:
-    """Width of what could not be put at the end of the line before (a char and its punctuation)."""
-    n = 1
-    if line.text[:1] in _OPENING:
-        n = 2
-    elif line.text[:1].isascii() and line.text[:1].isalnum():
-        while n < len(line.text) and line.text[n].isascii() and (line.text[n].isalnum() or line.text[n] in ".-/"):
-            n += 1
-    while n < len(line.text) and line.text[n] in _CLOSING:
-        n += 1
-    return line.width_of(n)
-
-
-def _wrap_joiner(before: str, after: str) -> str:
-    wide = {"W", "F"}
-    if not before or not after or unicodedata.east_asian_width(before[-1]) in wide \
-            or unicodedata.east_asian_width(after[0]) in wide:
-        return ""
-    return " "
-
-
-def _plain(row: list[_Cell | None]) -> tuple[str, ...]:
+def _plain(row: list[Cell | None]) -> tuple[str, ...]:
     return tuple("".join(ln.text for ln in cell.lines).replace(" ", "") if cell else "" for cell in row)
 
 
 def tables_to_rows(items: list[object], rel: str, settings: PdfSettings) -> Iterator[Row]:
     table_no, line_no, line_page = 0, 0, 0
     for item in items:
-        if isinstance(item, _Line):
+        if isinstance(item, Line):
             line_no = line_no + 1 if item.page == line_page else 1
             line_page = item.page
             yield Row(Provenance(rel, page=item.page, line=line_no), (item.text,))

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.pdf import PdfSettings, _Cell, _Line, extract_rows, lines_to_text
+from extractors.pdf import PdfSettings, extract_rows
+from extractors.pdf_lines import Cell, Line, lines_to_text
 from pipeline.errors import ConfigError, UnreadableInput
 from tests.extractors.expected_rows import (FIXTURES, expected_rows, first_difference, fixtures_with_expectations,
                                            squeeze, story, tables_of)
@@ -75,7 +76,7 @@ def test_a_truncated_pdf_is_refused_with_the_file_named(tmp_path: Path):
     assert err.value.where == "raw/cut.pdf" and "damaged" in err.value.hint
 
 
-def _cell(*lines: tuple[str, float], x0: float = 0.0, x1: float = 100.0) -> _Cell:
+def _cell(*lines: tuple[str, float], x0: float = 0.0, x1: float = 100.0) -> Cell:
     """A cell 100 pt wide (text from 5 to 95) holding lines of 10-pt characters (5 pt for ASCII)."""
     out = []
     for text, start in lines:
@@ -84,8 +85,8 @@ def _cell(*lines: tuple[str, float], x0: float = 0.0, x1: float = 100.0) -> _Cel
             w = 5.0 if ch.isascii() else 10.0
             boxes.append((x, x + w))
             x += w
-        out.append(_Line(text, start, x, 0.0, boxes, 10.0))
-    return _Cell(x0, x1, out)
+        out.append(Line(text, start, x, 0.0, boxes, 10.0))
+    return Cell(x0, x1, out)
 
 
 @pytest.mark.parametrize("lines, want", [

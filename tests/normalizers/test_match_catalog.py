@@ -139,7 +139,25 @@ def test_items_outside_the_catalog_are_never_forced(index, golds, printed, seed,
     mention = _mention_of(printed, seed, "bundle", bundle_name, scenario_name)
     result = match(mention, index)
     assert result.codes == (), result.reason
-    assert result.canonical_id.startswith("X-")
+    # one stable identity, the same in every city that spells the name alike
+    assert result.canonical_id == local_id(gold["text"])
+
+
+@pytest.fixture(scope="module")
+def national_only_index(catalog):
+    """The index without local_items.tsv: what the matcher does with names nobody listed."""
+    from normalizers.match_catalog import build_index
+    from pipeline.catalog import read_tsv
+    national = [item for item in catalog.items if item.code]
+    aliases = [(row["alias"], row["target"], "review" in row.get("source", ""))
+               for row in read_tsv(catalog.folder / "aliases.tsv") if row["target"] in {i.code for i in national}]
+    return build_index(national, aliases)
+
+
+@pytest.mark.parametrize("printed, seed, no, scenario, gold_text", NOT_IN_CATALOG)
+def test_unlisted_items_are_flagged_not_forced(national_only_index, printed, seed, no, scenario, gold_text):
+    result = match(_mention_of(printed, seed, "bundle", "", ""), national_only_index)
+    assert (result.codes, result.method, result.needs_review) == ((), "none", True), result.reason
 
 
 def test_every_printed_case_occurs_in_its_seed():

@@ -23,8 +23,9 @@ from spacy.tokens import Doc, Span
 
 __all__ = ["build_prose_nlp", "CatalogMentions"]
 
-_ENUMERATION = re.compile(r"(?:包括|包含|有|为|即)[:：∶]?(?P<body>[^。\n]+)")
-_CLAUSE_SPLIT = re.compile(r"[、；;。，,]")
+_ENUMERATION = re.compile(r"(?:包括|包含)[:：∶]?(?P<body>[^。\n]+)")
+# separators outside brackets only: "统筹地区以外交通、食宿费申领（含A、B）" keeps its inner 、
+_CLAUSE_SPLIT = re.compile(r"[、；;。，,](?![^（(]*[）)])")
 
 
 class CatalogMentions:

@@ -150,7 +150,8 @@ def _split_inline(seg: str, base: int, from_html: bool, cell: str) -> list[list[
     expected = 1
     for m in _INLINE_MARKER.finditer(seg):
         number = int(m.group(1))
-        if number == expected or (number == 1 and markers):
+        # a window may open mid-list ("<p>2. …</p>"): its first marker counts whatever its number
+        if number == expected or (number == 1 and markers) or (not markers and not seg[:m.start()].strip()):
             markers.append((m.start(), number))
             expected = number + 1
     if not markers:

@@ -59,7 +59,7 @@ def test_every_prose_case_occurs_in_the_seed():
     assert "5.社保费缴纳：灵活就业人员已办理养老保险参保登记或者医疗保险参保登记。" in ZIBO_LINES
 
 
-# Single characters 有/为/即 open an "enumeration" wherever they occur inside ordinary words.
+# Single characters 有/为/即 inside ordinary words must not open an enumeration (a fixed bug).
 NOT_ENUMERATIONS = [
     pytest.param("1.单位就业登记：在山东省行政区划内常住的法定劳动年龄内、有劳动能力、已经实现单位就业的劳动者申请办理单位就业登记。",
                  id="有 of 有劳动能力"),
@@ -69,8 +69,6 @@ NOT_ENUMERATIONS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="_ENUMERATION treats the single characters 有/为/即 as enumeration openers "
-                                       "anywhere, so clauses like '劳动能力' or '时办结(不含线下办理时间' become ITEM ents")
 @pytest.mark.parametrize("line", NOT_ENUMERATIONS)
 def test_words_containing_有_为_即_open_no_enumeration(nlp, line):
     assert [e.text for e in nlp(line).ents if e.label_ == "ITEM"] == []

@@ -102,10 +102,8 @@ def test_strip_parentheticals(printed, expected):
     assert strip_parentheticals(printed) == expected
 
 
-# --- known bugs: each repair must be idempotent -------------------------------------------
+# --- fixed bugs: each repair must be idempotent -------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="fix_ocr_slips runs before join_broken_words: a slip split by a stray "
-                                       "space ('维护中 请') is only fixed on the second pass")
 @pytest.mark.parametrize("printed", [
     pytest.param("养老保险待遇发放账户维护中 请", id="slip 中请 split by a space"),
     pytest.param("—次 性工亡补助金", id="slip —次性 split by a space"),
@@ -114,14 +112,10 @@ def test_repair_fixes_a_slip_split_by_a_stray_space(printed):
     assert repair(printed) == repair(repair(printed))
 
 
-@pytest.mark.xfail(strict=True, reason="fix_ocr_slips replaces '一一' once, not to a fixed point: "
-                                       "'一一一' -> '一一' -> '一'")
 def test_fix_ocr_slips_collapses_a_run_of_one():
     assert fix_ocr_slips("一一一次性") == fix_ocr_slips(fix_ocr_slips("一一一次性"))
 
 
-@pytest.mark.xfail(strict=True, reason="collapse_repeated_head removes one repetition only: a head printed "
-                                       "three times keeps two copies")
 def test_collapse_repeated_head_of_a_head_printed_three_times():
     text = "养老保险关系转移接续养老保险关系转移接续养老保险关系转移接续（含"
     assert collapse_repeated_head(text) == "养老保险关系转移接续（含"
@@ -156,8 +150,6 @@ def test_each_sound_step_is_idempotent(step, s):
     assert step(once) == once
 
 
-@pytest.mark.xfail(strict=True, reason="repair is not idempotent: slips split by spaces, runs of 一, "
-                                       "heads printed three times (see the tests above)")
 @FAST
 @given(TEXT)
 @example("维护中 请")

@@ -162,8 +162,6 @@ def test_split_cell_spans_index_the_cell_as_printed(cell, seed, bundle_no, role,
     assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
 
 
-@pytest.mark.xfail(strict=True, reason="a <p> window whose first inline marker is not 1 falls back to splitting on "
-                                       "whitespace: '<p>2. 企业社会保险登记，…</p>' gives the spans '2.' and the note")
 def test_split_cell_keeps_a_numbered_paragraph_whole():
     cell = ("<p>1. 需创业人员本人办理的事项。</p> <p>2. 企业社会保险登记，按照“多证合一”要求，并入企业新办工商注册登记环节统一"
             "办理。</p> <p>3. 要同步办理养老保险、工伤保险、失业保险缴费人员增加。</p>")

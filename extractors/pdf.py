@@ -1,8 +1,9 @@
 """PDF extractor (born-digital PDFs): a PDF -> `Row`s, with pdfplumber at the edge.
 
 Steps, in order:
-1. ``open_pdf``: encrypted, damaged and scanned (no text layer) files are refused
-   with `UnreadableInput`.
+1. ``open_pdf``: encrypted and damaged files are refused with `UnreadableInput`; scanned
+   files (page images, no text layer) go to `extractors.ocr` when Tesseract is installed,
+   and are refused with a message saying how to install it otherwise.
 2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
    placed in the grid cell (merged cells included) under its centre, and the characters of
    a cell are grouped into printed lines that remember their left and right ends
@@ -79,7 +80,18 @@ class _Table:
 def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings()) -> Iterator[Row]:
     """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
     items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
-    with open_pdf(path, rel) as pdf:
+    try:
+        pdf = open_pdf(path, rel)
+    except _NoTextLayer as err:   # scanned: the OCR path reads it when Tesseract is installed
+        try:
+            from extractors import ocr
+        except ImportError:
+            raise err from None
+        if not ocr.tesseract_available():
+            raise
+        yield from ocr.extract_rows(path, rel)
+        return
+    with pdf:
         for page_no, page in enumerate(pdf.pages, 1):
             tables, text_lines = page_to_tables(page, page_no, settings)
             items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
@@ -106,10 +118,18 @@ def open_pdf(path: Path, rel: str) -> pdfplumber.PDF:
     if not has_text:
         images = sum(len(page.images) for page in pages)
         pdf.close()
-        what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
-        raise UnreadableInput(what, where=rel, hint="run it through OCR first (the OCR extractor), "
-                                                    "or ask for the born-digital Word/PDF file")
+        if images:
+            raise _NoTextLayer("a scanned PDF (page images, no text layer) and no OCR installed", where=rel,
+                               hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
+                                    "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]'), "
+                                    "or ask for the born-digital Word/PDF file")
+        raise UnreadableInput("a PDF without any text", where=rel,
+                              hint="ask for the born-digital Word/PDF file")
     return pdf
+
+
+class _NoTextLayer(UnreadableInput):
+    """Pages are images only: `extract_rows` hands the file to `extractors.ocr` when it can."""
 
 
 def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[Line]]:

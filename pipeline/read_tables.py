@@ -75,7 +75,17 @@ def read_table(rows: list[Row]) -> TableResult:
     data = [(row, align_row(row.cells, fields)) for row in rows[1:]]
     {"bundle": _read_bundle_rows, "speedup": _read_speedup_rows,
      "hotlist": _read_hotlist_rows, "catalog": _read_catalog_rows}[kind](data, result)
+    _carry_ocr_confidence(rows, result)
     return result
+
+
+def _carry_ocr_confidence(rows: list[Row], result: TableResult) -> None:
+    """Each mention read by OCR gets its cell's confidence (rows from a text layer have none)."""
+    confidence = {replace(row.where, cell=c): v for row in rows
+                  for c, v in enumerate(row.confidences, 1) if v is not None}
+    if confidence:
+        result.mentions = [replace(m, ocr_confidence=confidence.get(m.where, m.ocr_confidence))
+                           for m in result.mentions]
 
 
 def align_row(cells: tuple[str | None, ...], fields: list[str]) -> dict[str, tuple[int, str]]:

@@ -53,6 +53,10 @@ class Row:
 
     where: Provenance
     cells: tuple[str | None, ...]
+    # OCR only (``()`` for text read from a text layer): per cell, the mean word confidence
+    # (0..1, ``None`` where merged) and the cell's box in PDF points (x0, top, x1, bottom).
+    confidences: tuple[float | None, ...] = field(default=(), compare=False)
+    boxes: tuple[tuple[float, float, float, float] | None, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -1,0 +1,315 @@
+"""OCR extractor (scanned PDFs, pages without a text layer): a PDF -> the same `Row`s as `extractors.pdf`.
+
+Steps, in order:
+1. ``page_to_image`` (in `extractors.ocr_image`): render, binarize, deskew, find the ruling
+   lines and the cells of every table, blank the lines.
+2. ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the whole page once and gives
+   every character with its box, its word and the word's confidence (hOCR with character
+   boxes): one call per page, not per cell.
+3. ``chars_to_tables``: every character goes to the cell under its centre; the characters of
+   a cell that Tesseract put on one text line form a printed `Line` (PDF points, like the
+   born-digital path), so wraps are told from paragraph ends the same way.
+   Characters outside tables form text lines; page numbers and unreadable specks are dropped.
+4. ``stitch_page_breaks``, ``drop_repeated_headers``, ``fill_merged``: reused from
+   `extractors.pdf` (a table going on over a page break is one table, its repeated header
+   goes, a row cut by the break is joined, merged cells are ``None``).
+5. ``tables_to_rows``: `Row`s with provenance (page, table, row), ``confidences`` (mean word
+   confidence per cell, 0..1) and ``boxes`` (each cell's box in PDF points on the
+   straightened page: x0, top, x1, bottom).
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from extractors.ocr_image import (GridTable, binarize, blank_lines, deskew, find_cells, find_ruling_lines,
+                                  render_page)
+from extractors.pdf import _PAGE_NUMBER, _Table, fill_merged, stitch_page_breaks
+from extractors.pdf_lines import Cell, Line
+from pipeline.errors import ConfigError, UnreadableInput
+from pipeline.records import Provenance, Row
+
+__all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "debug_page", "read_page",
+           "page_to_image", "read_page_chars", "parse_hocr", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "tables_to_rows"]
+
+_LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_textfloat", "ocr_caption")
+_HOCR = re.compile(r"<span class='(?P<cls>ocr_\w+|ocrx_word|ocrx_cinfo)'[^>]*?title=['\"](?P<title>[^'\"]*)['\"]>"
+                   r"(?P<text>[^<]*)")
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """Tunables of the OCR extractor.
+
+    dpi: render resolution. 300: char accuracy and speed measured on tests/fixtures/scans
+        (pipeline.bench_ocr); Tesseract reads 10.5 pt text well from about 200 dpi on.
+    psm: Tesseract page segmentation mode; 6 (one uniform block) read the blanked table
+        pages best (TOOLCHAIN: 0.97 char accuracy against 0.95 with the default).
+    max_skew: largest page rotation (degrees) that deskew corrects.
+    min_line_confidence: a text line outside tables read with less confidence (0..1) is a
+        speck or a stamp, not text, and is dropped.
+    space_share: a gap wider than this share of the line height is printed as a space.
+    wrap_slack: as `PdfSettings.wrap_slack` (soft wrap versus paragraph end).
+    """
+
+    dpi: int = 300
+    lang: str = "chi_sim"
+    psm: int = 6
+    max_skew: float = 2.0
+    min_line_confidence: float = 0.5
+    space_share: float = 0.6
+    wrap_slack: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.dpi, int) or not 100 <= self.dpi <= 600:
+            raise ConfigError(f"OcrSettings.dpi must be a whole number from 100 to 600, not {self.dpi!r}")
+        if self.psm not in (3, 4, 6, 11, 12):
+            raise ConfigError(f"OcrSettings.psm must be one of 3, 4, 6, 11, 12, not {self.psm!r}")
+        for name, hi in (("max_skew", 10), ("min_line_confidence", 1), ("space_share", 5), ("wrap_slack", 5)):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= hi:
+                raise ConfigError(f"OcrSettings.{name} must be a number from 0 to {hi}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class OcrChar:
+    text: str
+    box: tuple[int, int, int, int]   # pixels on the straightened page
+    confidence: float                # of the word it belongs to, 0..1
+    word: int                        # word number on the page
+    line: int                        # Tesseract text line number on the page
+
+
+@dataclass
+class _OcrCell(Cell):
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+
+def tesseract_available(lang: str = "chi_sim") -> bool:
+    """Is the ``tesseract`` program installed with the language pack ``lang``?"""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return False
+    try:
+        done = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return lang in done.stdout.split()
+
+
+def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings()) -> Iterator[Row]:
+    """Read a scanned PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
+    items: list[tuple[int, float, object]] = []
+    confidences: dict[tuple, float] = {}
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        raise UnreadableInput(f"the PDF cannot be opened for OCR ({err})", where=rel,
+                              hint="re-save or re-download the file") from err
+    try:
+        for page_no in range(1, len(doc) + 1):
+            tables, lines = read_page(doc[page_no - 1], page_no, settings, rel, confidences)
+            items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in lines]
+    finally:
+        doc.close()
+    items.sort(key=lambda it: (it[0], it[1]))
+    yield from tables_to_rows(stitch_page_breaks(items), rel, settings, confidences)
+
+
+def read_page(page, page_no: int, settings: OcrSettings, rel: str,
+              confidences: dict[tuple, float]) -> tuple[list[_Table], list[Line]]:
+    """Tables and text lines of one page; line confidences are added to ``confidences``."""
+    clean, tables = page_to_image(page, settings)
+    chars = drop_chars_without_ink(read_page_chars(clean, settings, f"{rel}, page {page_no}"), clean)
+    return chars_to_tables(chars, tables, page_no, settings, confidences)
+
+
+def page_to_image(page, settings: OcrSettings) -> tuple:
+    """(straightened page with ruling lines blanked, tables found on it)."""
+    gray = render_page(page, settings.dpi)
+    ink = binarize(gray, settings.dpi)
+    gray, ink, _angle = deskew(gray, ink, settings.max_skew)
+    grid = find_ruling_lines(ink, settings.dpi)
+    tables = find_cells(grid, settings.dpi)
+    clean = blank_lines(gray, grid, tables, max(1, round(settings.dpi / 100)))
+    clean[ink == 0] = 255   # specks removed by binarize stay away from Tesseract too
+    return clean, tables
+
+
+def read_page_chars(image, settings: OcrSettings, where: str) -> list[OcrChar]:
+    """Every character Tesseract reads on the page, with its box and its word's confidence."""
+    ok, png = cv2.imencode(".png", image)
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")   # one thread per page: 3.2 s against 6-7 s (TOOLCHAIN)
+    try:
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", settings.lang, "--psm", str(settings.psm),
+                               "-c", "hocr_char_boxes=1", "hocr"], input=png.tobytes(), capture_output=True,
+                              env=env, timeout=300, check=True)
+    except (OSError, subprocess.SubprocessError) as err:
+        raise UnreadableInput("Tesseract could not read the page", where=where,
+                              hint="check `tesseract --list-langs` shows chi_sim") from err
+    return parse_hocr(done.stdout.decode("utf-8", "replace"))
+
+
+def parse_hocr(text: str) -> list[OcrChar]:
+    """Characters from Tesseract's hOCR with ``hocr_char_boxes``."""
+    out: list[OcrChar] = []
+    line = word = 0
+    wconf = 0.0
+    for m in _HOCR.finditer(text):
+        cls, title = m.group("cls"), m.group("title")
+        if cls in _LINE_CLASSES:
+            line += 1
+        elif cls == "ocrx_word":
+            word += 1
+            found = re.search(r"x_wconf (\d+(?:\.\d+)?)", title)
+            wconf = float(found.group(1)) / 100 if found else 0.0
+        elif cls == "ocrx_cinfo":
+            found = re.search(r"x_bboxes (\d+) (\d+) (\d+) (\d+)", title)
+            char = html.unescape(m.group("text"))
+            if found and char.strip():
+                out.append(OcrChar(char, tuple(int(v) for v in found.groups()), wconf, word, line))
+    return out
+
+
+def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, settings: OcrSettings,
+                    confidences: dict[tuple, float]) -> tuple[list[_Table], list[Line]]:
+    """Cells filled with printed lines, and the text lines outside tables (see step 3)."""
+    scale = 72 / settings.dpi
+    groups: dict[tuple, list[OcrChar]] = {}
+    for ch in drop_speck_words(chars, settings.min_line_confidence):
+        cx, cy = (ch.box[0] + ch.box[2]) / 2, (ch.box[1] + ch.box[3]) / 2
+        t = next((k for k, g in enumerate(grids) if g.box[0] <= cx <= g.box[2] and g.box[1] <= cy <= g.box[3]), None)
+        cell = grids[t].cell_at(cx, cy) if t is not None else None
+        groups.setdefault((t, cell, ch.line), []).append(ch)
+    lines_in: dict[tuple, list[Line]] = {}
+    outside: list[Line] = []
+    for (t, cell, _), group in groups.items():
+        line, conf = _chars_to_line(group, page_no, scale, settings)
+        if t is None:
+            if conf < settings.min_line_confidence or _PAGE_NUMBER.match(line.text) or not _has_text(line.text):
+                continue
+            outside.append(line)
+        else:
+            lines_in.setdefault((t, cell), []).append(line)
+        confidences[(page_no, line.top, line.text)] = conf
+    tables = [_grid_to_table(g, t, lines_in, page_no, scale) for t, g in enumerate(grids)]
+    return [tb for tb in tables if tb.rows], sorted(outside, key=lambda ln: (ln.top, ln.x0))
+
+
+def drop_chars_without_ink(chars: list[OcrChar], image: np.ndarray) -> list[OcrChar]:
+    """Without characters Tesseract saw on blank paper (a “ or ” before a cell's first line):
+    no ink in the part of their box that the next character of the line does not share."""
+    ink = cv2.integral((image < 128).astype(np.uint8))
+    out = []
+    for k, ch in enumerate(chars):
+        x0, y0, x1, y1 = ch.box
+        following = chars[k + 1] if k + 1 < len(chars) and chars[k + 1].line == ch.line else None
+        if following is not None and x0 < following.box[0] < x1:
+            x1 = following.box[0]
+        if x1 > x0 and y1 > y0 and ink[y1, x1] - ink[y0, x1] - ink[y1, x0] + ink[y0, x0] == 0:
+            continue
+        out.append(ch)
+    return out
+
+
+def drop_speck_words(chars: list[OcrChar], min_confidence: float) -> list[OcrChar]:
+    """Without words of punctuation only read with low confidence: specks and dust ("，，", "'")."""
+    words: dict[int, list[OcrChar]] = {}
+    for ch in chars:
+        words.setdefault(ch.word, []).append(ch)
+    dust = {w for w, group in words.items()
+            if group[0].confidence < min_confidence and not _has_text("".join(c.text for c in group))}
+    return [ch for ch in chars if ch.word not in dust]
+
+
+def _has_text(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _chars_to_line(group: list[OcrChar], page_no: int, scale: float, settings: OcrSettings) -> tuple[Line, float]:
+    group = sorted(group, key=lambda c: c.box[0])
+    size = statistics.median(c.box[3] - c.box[1] for c in group) if len(group) > 2 else \
+        max(c.box[3] - c.box[1] for c in group)
+    text, boxes, prev = "", [], None
+    for ch in group:
+        if prev is not None and ch.box[0] - prev.box[2] > settings.space_share * size:
+            text += " "
+            boxes.append((prev.box[2] * scale, ch.box[0] * scale))
+        text += ch.text
+        boxes.append((ch.box[0] * scale, ch.box[2] * scale))
+        prev = ch
+    top = round(min(c.box[1] for c in group) * scale, 2)
+    words = {c.word: c.confidence for c in group}
+    line = Line(text, boxes[0][0], boxes[-1][1], top, boxes, size * scale, page_no)
+    return line, sum(words.values()) / len(words)
+
+
+def _grid_to_table(grid: GridTable, t: int, lines_in: dict, page_no: int, scale: float) -> _Table:
+    anchors = {(c.row, c.col): c for c in grid.cells}
+    covered = {(r, c) for cell in grid.cells for r in range(cell.row, cell.row_end + 1)
+               for c in range(cell.col, cell.col_end + 1)} - set(anchors)
+    rows: list[list[Cell | None]] = []
+    for r in range(grid.n_rows):
+        row: list[Cell | None] = []
+        for c in range(grid.n_cols):
+            cell = anchors.get((r, c))
+            if cell is None:
+                row.append(None if (r, c) in covered else _OcrCell(0.0, 0.0))
+                continue
+            x0, y0, x1, y1 = (v * scale for v in cell.box)
+            lines = sorted(lines_in.get((t, cell), []), key=lambda ln: (ln.top, ln.x0))
+            row.append(_OcrCell(x0, x1, lines, (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))))
+        if any(isinstance(x, _OcrCell) and x.box != (0.0, 0.0, 0.0, 0.0) for x in row):
+            rows.append(row)
+    bbox = tuple(v * scale for v in grid.box)
+    return _Table(page_no, bbox, rows, [page_no] * len(rows), {0})
+
+
+def tables_to_rows(items: list[object], rel: str, settings: OcrSettings,
+                   confidences: dict[tuple, float]) -> Iterator[Row]:
+    """Rows with provenance, per-cell confidences and cell boxes."""
+    table_no, line_no, line_page = 0, 0, 0
+    for item in items:
+        if isinstance(item, Line):
+            line_no = line_no + 1 if item.page == line_page else 1
+            line_page = item.page
+            conf = round(confidences.get((item.page, item.top, item.text), 1.0), 3)
+            yield Row(Provenance(rel, page=item.page, line=line_no), (item.text,), confidences=(conf,))
+            continue
+        table_no += 1
+        for r, (texts, page, cells) in enumerate(zip(fill_merged(item, settings), item.row_pages, item.rows), 1):
+            confs = tuple(None if cell is None else _cell_confidence(cell, confidences) for cell in cells)
+            boxes = tuple(cell.box if isinstance(cell, _OcrCell) and cell.box[2] else None for cell in cells)
+            yield Row(Provenance(rel, page=page, table=table_no, row=r), tuple(texts), confidences=confs, boxes=boxes)
+
+
+def _cell_confidence(cell: Cell, confidences: dict[tuple, float]) -> float:
+    """Mean word confidence of a cell's lines, weighted by their length; 1.0 for an empty cell."""
+    weights = [(len(ln.text), confidences.get((ln.page, ln.top, ln.text), 1.0)) for ln in cell.lines]
+    total = sum(n for n, _ in weights)
+    return round(sum(n * c for n, c in weights) / total, 3) if total else 1.0
+
+
+def debug_page(path: Path, page_no: int, settings: OcrSettings = OcrSettings()) -> dict:
+    """What the OCR saw on one page: per table the grid and each cell's lines, and the text outside."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        tables, lines = read_page(doc[page_no - 1], page_no, settings, str(path), {})
+    finally:
+        doc.close()
+    return {"tables": [[[None if c is None else [ln.text for ln in c.lines] for c in row] for row in t.rows]
+                       for t in tables],
+            "cell_boxes": [[[getattr(c, "box", None) for c in row] for row in t.rows] for t in tables],
+            "text": [ln.text for ln in lines]}
+

@@ -1,0 +1,180 @@
+"""Page images for OCR: a scanned page -> a straight, clean image, its tables and their cells.
+
+Steps, in order (used by `extractors.ocr`):
+1. ``render_page``: the PDF page as a grayscale image (pypdfium2) at the chosen dpi.
+2. ``binarize``: ink = 1 (Otsu), specks smaller than a full stop removed.
+3. ``deskew``: the angle of the long horizontal ruling lines (a straight line fitted to each), undone.
+4. ``find_ruling_lines``: horizontal and vertical lines by morphological opening with long,
+   thin kernels; their union is the table grid mask.
+5. ``find_cells``: every table (a large connected part of the grid mask) and its cells (the
+   holes of the grid inside it), placed on a row/column grid so that a merged cell covers
+   several grid slots, like pdfplumber's tables.
+6. ``blank_lines``: the page for Tesseract, ruling lines painted white (they are read as
+   "|" and "一" otherwise, and they split words badly).
+All coordinates here are image pixels; `extractors.ocr` turns them into PDF points.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
+           "blank_lines"]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int          # grid row and column of the top-left slot, 0-based
+    col: int
+    row_end: int      # last slot covered (inclusive)
+    col_end: int
+    box: tuple[int, int, int, int]   # x0, y0, x1, y1 of the cell's inside
+
+
+@dataclass(frozen=True)
+class GridTable:
+    box: tuple[int, int, int, int]
+    n_rows: int
+    n_cols: int
+    cells: tuple[GridCell, ...]
+
+    def cell_at(self, x: float, y: float) -> GridCell | None:
+        """The cell whose inside holds the point (or whose slot does, for points on a blanked line)."""
+        best, best_d = None, 1e9
+        for cell in self.cells:
+            x0, y0, x1, y1 = cell.box
+            dx = max(x0 - x, 0, x - x1)
+            dy = max(y0 - y, 0, y - y1)
+            d = dx + dy
+            if d < best_d:
+                best, best_d = cell, d
+        return best
+
+
+def render_page(page, dpi: int) -> np.ndarray:
+    """Grayscale pixels (uint8, 255 = white) of a pypdfium2 page."""
+    return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+
+
+def binarize(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Ink mask (uint8 0/255) without specks: components smaller than a third of a full stop go."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tiny = max(2, int(8 * (dpi / 300) ** 2))   # a full stop at 10.5 pt is about 25 px at 300 dpi
+    small = np.where(stats[:, cv2.CC_STAT_AREA] <= tiny)[0]
+    small = small[small != 0]
+    if len(small):
+        ink[np.isin(labels, small)] = 0
+    return ink
+
+
+def deskew(gray: np.ndarray, ink: np.ndarray, max_angle: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """(gray, ink) turned so that long near-horizontal lines are level, and the angle undone (degrees)."""
+    h, w = ink.shape
+    run = max(20, w // 25)   # 1 degree drifts under 2 px over this run: a tilted line survives the opening
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    angles = []
+    for k in range(1, n):
+        x, y, cw, ch, _area = stats[k]
+        if cw < w // 4:
+            continue
+        ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == k)
+        slope = np.polyfit(xs, ys, 1)[0]
+        a = float(np.degrees(np.arctan(slope)))
+        if abs(a) <= max_angle:
+            angles.append(a)
+    if not angles:
+        return gray, ink, 0.0
+    angle = float(np.median(angles))
+    if abs(angle) < 0.05:
+        return gray, ink, 0.0
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    ink = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    return gray, ink, angle
+
+
+def find_ruling_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """Mask of table ruling lines: horizontal ink runs over 0.4 inch, vertical ones over 0.2 inch."""
+    # Thin lines turned by a scanner step sideways every hundred pixels or so: thicken the
+    # ink across the line direction first, so the opening sees one unbroken run.
+    run_h, run_v = max(20, int(0.4 * dpi)), max(12, int(0.2 * dpi))
+    rect = cv2.MORPH_RECT
+    horizontal = cv2.morphologyEx(cv2.dilate(ink, cv2.getStructuringElement(rect, (1, 3))), cv2.MORPH_OPEN,
+                                  cv2.getStructuringElement(rect, (run_h, 1)))
+    vertical = cv2.morphologyEx(cv2.dilate(ink, cv2.getStructuringElement(rect, (3, 1))), cv2.MORPH_OPEN,
+                                cv2.getStructuringElement(rect, (1, run_v)))
+    grid = cv2.bitwise_or(horizontal, vertical)
+    # close small breaks where a line was thinned by noise or the rotation
+    return cv2.dilate(grid, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+
+
+def find_cells(grid: np.ndarray, dpi: int) -> list[GridTable]:
+    """Tables (top to bottom) with their cells on a row/column grid."""
+    min_side = int(0.08 * dpi)   # a cell is at least about 2 mm in each direction
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    tables = []
+    for k in range(1, n):
+        x, y, w, h, _area = stats[k]
+        if w < dpi or h < min_side * 2:
+            continue
+        part = (labels[y:y + h, x:x + w] == k).astype(np.uint8) * 255
+        holes = cv2.bitwise_not(part)
+        m, hl, hs, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+        boxes = []
+        for j in range(1, m):
+            bx, by, bw, bh, _a = hs[j]
+            if bx == 0 or by == 0 or bx + bw >= w or by + bh >= h:   # outside the table's frame
+                continue
+            if bw >= min_side and bh >= min_side // 2:
+                boxes.append((x + bx, y + by, x + bx + bw, y + by + bh))
+        if len(boxes) >= 2:
+            tables.append(_place_on_grid(tuple(int(v) for v in (x, y, x + w, y + h)), boxes, min_side))
+    return sorted(tables, key=lambda t: t.box[1])
+
+
+def _place_on_grid(box: tuple[int, int, int, int], boxes: list[tuple[int, int, int, int]], tol: int) -> GridTable:
+    xs = _cluster([b[0] for b in boxes], tol)
+    ys = _cluster([b[1] for b in boxes], tol)
+    cells = []
+    for x0, y0, x1, y1 in boxes:
+        c0, r0 = _nearest(xs, x0), _nearest(ys, y0)
+        c1 = max(c0, sum(1 for v in xs if v < x1 - tol) - 1)
+        r1 = max(r0, sum(1 for v in ys if v < y1 - tol) - 1)
+        cells.append(GridCell(r0, c0, r1, c1, (x0, y0, x1, y1)))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return GridTable(box, len(ys), len(xs), tuple(cells))
+
+
+def _cluster(values: list[int], tol: int) -> list[float]:
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [float(np.median(g)) for g in out]
+
+
+def _nearest(centres: list[float], v: float) -> int:
+    return min(range(len(centres)), key=lambda i: abs(centres[i] - v))
+
+
+def blank_lines(gray: np.ndarray, grid: np.ndarray, tables: list[GridTable], margin: int) -> np.ndarray:
+    """The page with ruling lines painted white, and a thin margin inside every cell's border too
+    (ink left over from a tilted, jagged line is read as “, ” or | otherwise)."""
+    wider = cv2.dilate(grid, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    out = gray.copy()
+    out[wider > 0] = 255
+    for table in tables:
+        x0, y0, x1, y1 = table.box
+        keep = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+        for cell in table.cells:
+            a, b, c, d = cell.box
+            keep[b - y0 + margin:d - y0 - margin, a - x0 + margin:c - x0 - margin] = True
+        region = out[y0:y1, x0:x1]
+        region[~keep] = 255
+    return out

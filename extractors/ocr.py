@@ -10,7 +10,10 @@ Steps, in order:
    a cell that Tesseract put on one text line form a printed `Line` (PDF points, like the
    born-digital path), so wraps are told from paragraph ends the same way.
    Characters outside tables form text lines; page numbers and unreadable specks are dropped.
-4. ``stitch_page_breaks``, ``drop_repeated_headers``, ``fill_merged``: reused from
+   ``mark_circled_number``: a ring at a line start (①, which chi_sim reads as 人/候/G@) is
+   found in the image and becomes ①, ②… in reading order within the cell.
+4. ``drop_misread_headers``: a header printed again at a page top goes even when read with
+   slips; then ``stitch_page_breaks``, ``drop_repeated_headers``, ``fill_merged``, reused from
    `extractors.pdf` (a table going on over a page break is one table, its repeated header
    goes, a row cut by the break is joined, merged cells are ``None``).
 5. ``tables_to_rows``: `Row`s with provenance (page, table, row), ``confidences`` (mean word
@@ -32,16 +35,17 @@ from typing import Iterator
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+from rapidfuzz import fuzz
 
-from extractors.ocr_image import (GridTable, binarize, blank_lines, deskew, find_cells, find_ruling_lines,
-                                  render_page)
+from extractors.ocr_image import (GridTable, binarize, blank_lines, deskew, find_cells, find_ring,
+                                  find_ruling_lines, render_page)
 from extractors.pdf import _PAGE_NUMBER, _Table, fill_merged, stitch_page_breaks
 from extractors.pdf_lines import Cell, Line
 from pipeline.errors import ConfigError, UnreadableInput
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "debug_page", "read_page",
-           "page_to_image", "read_page_chars", "parse_hocr", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "tables_to_rows"]
+           "page_to_image", "read_page_chars", "parse_hocr", "mark_circled_number", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "drop_misread_headers", "tables_to_rows"]
 
 _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_textfloat", "ocr_caption")
 _HOCR = re.compile(r"<span class='(?P<cls>ocr_\w+|ocrx_word|ocrx_cinfo)'[^>]*?title=['\"](?P<title>[^'\"]*)['\"]>"
@@ -124,7 +128,36 @@ def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings()) ->
     finally:
         doc.close()
     items.sort(key=lambda it: (it[0], it[1]))
-    yield from tables_to_rows(stitch_page_breaks(items), rel, settings, confidences)
+    yield from tables_to_rows(stitch_page_breaks(drop_misread_headers(items)), rel, settings, confidences)
+
+
+def drop_misread_headers(items: list[tuple[int, float, object]]) -> list[tuple[int, float, object]]:
+    """Tables going on at a page top without the header printed again, even when OCR read it
+    a little differently ("“主题名称", "有具体场景"): `drop_repeated_headers` wants it exact.
+    Only the first table of a page whose header is like that of the table before (on the
+    page before) loses its first row; text lines between (a page number OCR misread) do not matter."""
+    prev: _Table | None = None
+    firsts = {}
+    for page, _, item in items:
+        if isinstance(item, _Table):
+            firsts.setdefault(page, item)
+    for _, _, item in items:
+        if not isinstance(item, _Table):
+            continue
+        if prev is not None and firsts[item.page] is item and item.page == prev.row_pages[-1] + 1 \
+                and len(item.rows) > 1 \
+                and len(item.rows[0]) == len(prev.rows[0]) \
+                and fuzz.ratio(_header_text(item.rows[0]), _header_text(prev.rows[0])) >= HEADER_SIMILARITY:
+            item.rows, item.row_pages = item.rows[1:], item.row_pages[1:]
+        prev = item
+    return items
+
+
+HEADER_SIMILARITY = 80   # rapidfuzz ratio; OCR slips in the repeated headers of the scans score 85-95
+
+
+def _header_text(row: list[Cell | None]) -> str:
+    return "|".join("".join(ln.text for ln in cell.lines) if cell else "" for cell in row)
 
 
 def read_page(page, page_no: int, settings: OcrSettings, rel: str,
@@ -132,7 +165,7 @@ def read_page(page, page_no: int, settings: OcrSettings, rel: str,
     """Tables and text lines of one page; line confidences are added to ``confidences``."""
     clean, tables = page_to_image(page, settings)
     chars = drop_chars_without_ink(read_page_chars(clean, settings, f"{rel}, page {page_no}"), clean)
-    return chars_to_tables(chars, tables, page_no, settings, confidences)
+    return chars_to_tables(chars, tables, page_no, settings, confidences, clean)
 
 
 def page_to_image(page, settings: OcrSettings) -> tuple:
@@ -183,7 +216,7 @@ def parse_hocr(text: str) -> list[OcrChar]:
 
 
 def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, settings: OcrSettings,
-                    confidences: dict[tuple, float]) -> tuple[list[_Table], list[Line]]:
+                    confidences: dict[tuple, float], image: np.ndarray | None = None) -> tuple[list[_Table], list[Line]]:
     """Cells filled with printed lines, and the text lines outside tables (see step 3)."""
     scale = 72 / settings.dpi
     groups: dict[tuple, list[OcrChar]] = {}
@@ -195,6 +228,8 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
     lines_in: dict[tuple, list[Line]] = {}
     outside: list[Line] = []
     for (t, cell, _), group in groups.items():
+        if image is not None and t is not None:
+            group = mark_circled_number(group, image)
         line, conf = _chars_to_line(group, page_no, scale, settings)
         if t is None:
             if conf < settings.min_line_confidence or _PAGE_NUMBER.match(line.text) or not _has_text(line.text):
@@ -205,6 +240,37 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
         confidences[(page_no, line.top, line.text)] = conf
     tables = [_grid_to_table(g, t, lines_in, page_no, scale) for t, g in enumerate(grids)]
     return [tb for tb in tables if tb.rows], sorted(outside, key=lambda ln: (ln.top, ln.x0))
+
+
+_RING = "\u2460"   # ①; numbered in reading order per cell by _number_circles
+
+
+def mark_circled_number(group: list[OcrChar], image: np.ndarray) -> list[OcrChar]:
+    """A line starting with a circled number: the characters Tesseract read in its ring become ①."""
+    group = sorted(group, key=lambda c: c.box[0])
+    top, bottom = min(c.box[1] for c in group), max(c.box[3] for c in group)
+    h = int(statistics.median(c.box[3] - c.box[1] for c in group))
+    x0 = group[0].box[0]
+    ring = find_ring(image, (x0 - h // 4, top - h // 4, x0 + h + h // 4, bottom + h // 4), 0.7 * h)
+    if ring is None:
+        return group
+    inside = [c for c in group if ring[0] <= (c.box[0] + c.box[2]) / 2 <= ring[2]]
+    if not inside:
+        return group
+    marker = OcrChar(_RING, ring, min(c.confidence for c in inside), inside[0].word, inside[0].line)
+    return [marker] + [c for c in group if c not in inside]
+
+
+def _number_circles(lines: list[Line]) -> list[Line]:
+    """①①① -> ①②③ in reading order (Word numbers circled lists per cell)."""
+    n = 0
+    out = []
+    for ln in lines:
+        if ln.text.startswith(_RING):
+            n += 1
+            ln = Line(chr(0x2460 + min(n, 20) - 1) + ln.text[1:], ln.x0, ln.x1, ln.top, ln.boxes, ln.size, ln.page)
+        out.append(ln)
+    return out
 
 
 def drop_chars_without_ink(chars: list[OcrChar], image: np.ndarray) -> list[OcrChar]:
@@ -237,8 +303,16 @@ def _has_text(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
+_NEVER_FIRST = set("”’\"'")   # Chinese typesetting never starts a line with a closing quote
+_NEVER_LAST = set("“‘")        # nor ends one with an opening quote: read there, they are dust
+
+
 def _chars_to_line(group: list[OcrChar], page_no: int, scale: float, settings: OcrSettings) -> tuple[Line, float]:
     group = sorted(group, key=lambda c: c.box[0])
+    while len(group) > 1 and group[0].text in _NEVER_FIRST:
+        group = group[1:]
+    while len(group) > 1 and group[-1].text in _NEVER_LAST:
+        group = group[:-1]
     size = statistics.median(c.box[3] - c.box[1] for c in group) if len(group) > 2 else \
         max(c.box[3] - c.box[1] for c in group)
     text, boxes, prev = "", [], None
@@ -268,7 +342,7 @@ def _grid_to_table(grid: GridTable, t: int, lines_in: dict, page_no: int, scale:
                 row.append(None if (r, c) in covered else _OcrCell(0.0, 0.0))
                 continue
             x0, y0, x1, y1 = (v * scale for v in cell.box)
-            lines = sorted(lines_in.get((t, cell), []), key=lambda ln: (ln.top, ln.x0))
+            lines = _number_circles(sorted(lines_in.get((t, cell), []), key=lambda ln: (ln.top, ln.x0)))
             row.append(_OcrCell(x0, x1, lines, (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))))
         if any(isinstance(x, _OcrCell) and x.box != (0.0, 0.0, 0.0, 0.0) for x in row):
             rows.append(row)

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 __all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
-           "blank_lines"]
+           "blank_lines", "find_ring"]
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,30 @@ def blank_lines(gray: np.ndarray, grid: np.ndarray, tables: list[GridTable], mar
         region = out[y0:y1, x0:x1]
         region[~keep] = 255
     return out
+
+
+def find_ring(image: np.ndarray, box: tuple[int, int, int, int], min_height: float) -> tuple[int, int, int, int] | None:
+    """The box of a ring (the circle of a circled number ①②…), at least ``min_height`` high, inside ``box``.
+
+    Tesseract's chi_sim reads ① as 人, 候, G@ or @@; the ring is easy to see: an outer contour
+    about one character high, as wide as high, with a hole, filling its enclosing circle
+    (a square 口 fills 64% of it, a ring over 80%).
+    """
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    crop = (image[y0:y1, x0:x1] < 128).astype(np.uint8)
+    if crop.size == 0:
+        return None
+    contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    for k, contour in enumerate(contours):
+        if hierarchy[0][k][3] != -1 or hierarchy[0][k][2] == -1:   # outer contours with a hole
+            continue
+        bx, by, bw, bh = cv2.boundingRect(contour)
+        if bh < min_height or not 0.8 <= bw / bh <= 1.25:
+            continue
+        (_, _), r = cv2.minEnclosingCircle(contour)
+        if cv2.contourArea(contour) >= RING_FILL * np.pi * r * r:
+            return x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh
+    return None
+
+
+RING_FILL = 0.8   # share of the enclosing circle; see find_ring

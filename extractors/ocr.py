@@ -3,9 +3,10 @@
 Steps, in order:
 1. ``page_to_image`` (in `extractors.ocr_image`): render, binarize, deskew, find the ruling
    lines and the cells of every table, blank the lines.
-2. ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the whole page once and gives
+2. ``stack_blocks`` (cells and text bands one under the other), ``read_page_chars``:
+   Tesseract (chi_sim, ``--psm 6``) reads the stacked page once and gives
    every character with its box, its word and the word's confidence (hOCR with character
-   boxes): one call per page, not per cell.
+   boxes): one call per page, not per cell; ``unstack_chars`` puts them back on the page.
 3. ``chars_to_tables``: every character goes to the cell under its centre; the characters of
    a cell that Tesseract put on one text line form a printed `Line` (PDF points, like the
    born-digital path), so wraps are told from paragraph ends the same way.
@@ -27,6 +28,7 @@ import os
 import re
 import shutil
 import statistics
+from bisect import bisect_right
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,15 +39,15 @@ import numpy as np
 import pypdfium2 as pdfium
 from rapidfuzz import fuzz
 
-from extractors.ocr_image import (GridTable, binarize, blank_lines, deskew, find_cells, find_ring,
-                                  find_ruling_lines, render_page)
+from extractors.ocr_image import (Block, GridTable, binarize, blank_lines, deskew, find_cells, find_ring,
+                                  find_ruling_lines, render_page, stack_blocks)
 from extractors.pdf import _PAGE_NUMBER, _Table, fill_merged, stitch_page_breaks
 from extractors.pdf_lines import Cell, Line
 from pipeline.errors import ConfigError, UnreadableInput
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "debug_page", "read_page",
-           "page_to_image", "read_page_chars", "parse_hocr", "mark_circled_number", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "drop_misread_headers", "tables_to_rows"]
+           "page_to_image", "read_page_chars", "unstack_chars", "parse_hocr", "mark_circled_number", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "drop_misread_headers", "tables_to_rows"]
 
 _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_textfloat", "ocr_caption")
 _HOCR = re.compile(r"<span class='(?P<cls>ocr_\w+|ocrx_word|ocrx_cinfo)'[^>]*?title=['\"](?P<title>[^'\"]*)['\"]>"
@@ -137,6 +139,7 @@ def drop_misread_headers(items: list[tuple[int, float, object]]) -> list[tuple[i
     Only the first table of a page whose header is like that of the table before (on the
     page before) loses its first row; text lines between (a page number OCR misread) do not matter."""
     prev: _Table | None = None
+    header: list[Cell | None] = []   # of the table going on, as first printed
     firsts = {}
     for page, _, item in items:
         if isinstance(item, _Table):
@@ -145,10 +148,11 @@ def drop_misread_headers(items: list[tuple[int, float, object]]) -> list[tuple[i
         if not isinstance(item, _Table):
             continue
         if prev is not None and firsts[item.page] is item and item.page == prev.row_pages[-1] + 1 \
-                and len(item.rows) > 1 \
-                and len(item.rows[0]) == len(prev.rows[0]) \
-                and fuzz.ratio(_header_text(item.rows[0]), _header_text(prev.rows[0])) >= HEADER_SIMILARITY:
+                and len(item.rows) > 1 and len(item.rows[0]) == len(header) \
+                and fuzz.ratio(_header_text(item.rows[0]), _header_text(header)) >= HEADER_SIMILARITY:
             item.rows, item.row_pages = item.rows[1:], item.row_pages[1:]
+        else:
+            header = item.rows[0]
         prev = item
     return items
 
@@ -164,7 +168,9 @@ def read_page(page, page_no: int, settings: OcrSettings, rel: str,
               confidences: dict[tuple, float]) -> tuple[list[_Table], list[Line]]:
     """Tables and text lines of one page; line confidences are added to ``confidences``."""
     clean, tables = page_to_image(page, settings)
-    chars = drop_chars_without_ink(read_page_chars(clean, settings, f"{rel}, page {page_no}"), clean)
+    stack, blocks = stack_blocks(clean, tables, settings.dpi)
+    chars = unstack_chars(read_page_chars(stack, settings, f"{rel}, page {page_no}"), blocks)
+    chars = drop_chars_without_ink(chars, clean)
     return chars_to_tables(chars, tables, page_no, settings, confidences, clean)
 
 
@@ -192,6 +198,24 @@ def read_page_chars(image, settings: OcrSettings, where: str) -> list[OcrChar]:
         raise UnreadableInput("Tesseract could not read the page", where=where,
                               hint="check `tesseract --list-langs` shows chi_sim") from err
     return parse_hocr(done.stdout.decode("utf-8", "replace"))
+
+
+def unstack_chars(chars: list[OcrChar], blocks: list[Block]) -> list[OcrChar]:
+    """Characters read in the stacked image, moved back to their place on the page."""
+    tops = [b.stack_top for b in blocks]
+    out = []
+    for ch in chars:
+        cy = (ch.box[1] + ch.box[3]) / 2
+        k = bisect_right(tops, cy) - 1
+        if k < 0:
+            continue
+        block = blocks[k]
+        if cy > block.stack_top + block.box[3] - block.box[1]:
+            continue   # in the white gap below the block
+        dx, dy = block.box[0] - block.stack_left, block.box[1] - block.stack_top
+        x0, y0, x1, y1 = ch.box
+        out.append(OcrChar(ch.text, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), ch.confidence, ch.word, ch.line))
+    return out
 
 
 def parse_hocr(text: str) -> list[OcrChar]:

@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import statistics
+import unicodedata
 from bisect import bisect_right
 import subprocess
 from dataclasses import dataclass
@@ -244,7 +245,7 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
     """Cells filled with printed lines, and the text lines outside tables (see step 3)."""
     scale = 72 / settings.dpi
     groups: dict[tuple, list[OcrChar]] = {}
-    for ch in drop_speck_words(chars, settings.min_line_confidence):
+    for ch in drop_speck_words(chars, DUST_CONFIDENCE):
         cx, cy = (ch.box[0] + ch.box[2]) / 2, (ch.box[1] + ch.box[3]) / 2
         t = next((k for k, g in enumerate(grids) if g.box[0] <= cx <= g.box[2] and g.box[1] <= cy <= g.box[3]), None)
         cell = grids[t].cell_at(cx, cy) if t is not None else None
@@ -313,6 +314,9 @@ def drop_chars_without_ink(chars: list[OcrChar], image: np.ndarray) -> list[OcrC
     return out
 
 
+DUST_CONFIDENCE = 0.3   # "、" alone scores 0.3-0.6 on the scans; specks read as "，" or "'" score lower
+
+
 def drop_speck_words(chars: list[OcrChar], min_confidence: float) -> list[OcrChar]:
     """Without words of punctuation only read with low confidence: specks and dust ("，，", "'")."""
     words: dict[int, list[OcrChar]] = {}
@@ -321,6 +325,11 @@ def drop_speck_words(chars: list[OcrChar], min_confidence: float) -> list[OcrCha
     dust = {w for w, group in words.items()
             if group[0].confidence < min_confidence and not _has_text("".join(c.text for c in group))}
     return [ch for ch in chars if ch.word not in dust]
+
+
+def _is_wide(char: str) -> bool:
+    """CJK characters and punctuation: their ink leaves wide gaps ("二 、"), spaces between them are rare."""
+    return unicodedata.east_asian_width(char[:1]) in ("W", "F")
 
 
 def _has_text(text: str) -> bool:
@@ -341,7 +350,8 @@ def _chars_to_line(group: list[OcrChar], page_no: int, scale: float, settings: O
         max(c.box[3] - c.box[1] for c in group)
     text, boxes, prev = "", [], None
     for ch in group:
-        if prev is not None and ch.box[0] - prev.box[2] > settings.space_share * size:
+        wide = prev is not None and _is_wide(prev.text) or _is_wide(ch.text)
+        if prev is not None and ch.box[0] - prev.box[2] > settings.space_share * size * (3 if wide else 1):
             text += " "
             boxes.append((prev.box[2] * scale, ch.box[0] * scale))
         text += ch.text

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz
+
 from extractors.txt import header_key
 from normalizers.repair_text import repair
 from normalizers.split_mentions import parse_item, split_cell
@@ -50,7 +52,7 @@ class TableResult:
 
 def classify_header(cells: tuple[str | None, ...]) -> tuple[str, list[str]]:
     """(kind, fields) of a header row; kind is "" when the table is no list we know."""
-    fields = [HEADER_FIELDS.get(header_key(c), "") for c in cells]
+    fields = [_header_field(header_key(c)) for c in cells]
     present = set(fields)
     if {"main", "sub"} & present:
         return "catalog", fields
@@ -61,6 +63,17 @@ def classify_header(cells: tuple[str | None, ...]) -> tuple[str, list[str]]:
     if {"required", "situational", "bundle_name"} & present or {"items", "no"} <= present:
         return "bundle", fields
     return "", fields
+
+
+_HEADER_SIMILARITY = 85   # rapidfuzz ratio; OCR drops a bracket: "事项名称主项）" scores 93
+
+
+def _header_field(key: str) -> str:
+    """The field a header word names; a header read by OCR with one slip still counts."""
+    if key in HEADER_FIELDS or len(key) < 4:
+        return HEADER_FIELDS.get(key, "")
+    best = max(HEADER_FIELDS, key=lambda word: fuzz.ratio(key, word))
+    return HEADER_FIELDS[best] if fuzz.ratio(key, best) >= _HEADER_SIMILARITY else ""
 
 
 def read_table(rows: list[Row]) -> TableResult:

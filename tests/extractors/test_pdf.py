@@ -54,7 +54,9 @@ def test_header_repeated_on_every_page_is_given_once():
     assert sum(1 for r in rows if r.cells[:2] == ("序号", "主题名称")) == 1
 
 
-def test_a_scanned_pdf_is_recognised_and_sent_to_ocr():
+def test_a_scanned_pdf_without_ocr_installed_is_refused_saying_how_to_install_it(monkeypatch):
+    ocr = pytest.importorskip("extractors.ocr")   # with the OCR extra: pretend Tesseract is missing
+    monkeypatch.setattr(ocr, "tesseract_available", lambda lang="chi_sim": False)
     with pytest.raises(UnreadableInput) as err:
         list(extract_rows(FIXTURES / "scanned_page_without_text.pdf", "raw/青岛/附件1.pdf"))
     assert err.value.code == "E100"

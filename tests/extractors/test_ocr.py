@@ -1,0 +1,108 @@
+"""OCR path on the committed scans (tests/fixtures/scans, made by tests/fixtures/make_scans.py)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.pdf import extract_rows as extract_pdf_rows
+from pipeline.errors import ConfigError, UnreadableInput
+from tests.conftest import CATALOG
+from tests.extractors.expected_rows import FIXTURES
+
+SCANS = FIXTURES / "scans"
+MANIFEST = json.loads((SCANS / "manifest.json").read_text(encoding="utf-8"))
+
+ocr = pytest.importorskip("extractors.ocr", reason="the OCR extra is not installed (pip install '.[ocr]')")
+needs_tesseract = pytest.mark.skipif(not ocr.tesseract_available(),
+                                     reason="tesseract with chi_sim is not installed "
+                                            "(apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+
+
+def test_every_seed_rendering_has_scans_at_two_resolutions_and_no_text_layer():
+    import pdfplumber
+    stems = {p.stem for p in FIXTURES.glob("*.pdf") if p.with_suffix(".docx").exists()}
+    assert {(m["from"][:-4], m["dpi"]) for m in MANIFEST.values()} == {(s, d) for s in stems for d in (200, 300)}
+    for name in MANIFEST:
+        with pdfplumber.open(SCANS / name) as pdf:
+            assert not any(page.chars for page in pdf.pages), name
+    assert sum(p.stat().st_size for p in SCANS.glob("*.pdf")) < 4_000_000
+
+
+@pytest.mark.parametrize("value, name", [({"dpi": 50}, "dpi"), ({"psm": 7}, "psm"), ({"max_skew": -1}, "max_skew")],
+                         ids=["dpi too low", "unknown page segmentation", "negative skew"])
+def test_bad_settings_are_named(value, name):
+    with pytest.raises(ConfigError, match=f"OcrSettings.{name}"):
+        ocr.OcrSettings(**value)
+
+
+def test_without_tesseract_a_scan_is_refused_with_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(ocr, "tesseract_available", lambda lang="chi_sim": False)
+    with pytest.raises(UnreadableInput) as err:
+        list(extract_pdf_rows(SCANS / "prose_zibo_numbered_items.scan300.pdf", "raw/淄博/附件.pdf"))
+    assert err.value.code == "E100"
+    assert "tesseract-ocr-chi-sim" in err.value.render() and "raw/淄博/附件.pdf" in err.value.render()
+
+
+@pytest.fixture(scope="module")
+def qingdao_rows():
+    if not ocr.tesseract_available():
+        pytest.skip("tesseract with chi_sim is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+    path = SCANS / "bundle_qingdao_merged_cells.scan300.pdf"
+    return list(extract_pdf_rows(path, path.name))   # through the PDF extractor: the wire-in is tested too
+
+
+@needs_tesseract
+def test_a_scanned_bundle_list_gives_the_rows_of_the_born_digital_one(qingdao_rows):
+    from rapidfuzz.distance import Levenshtein
+    want = json.loads((FIXTURES / "bundle_qingdao_merged_cells.pdf.expected.json").read_text(encoding="utf-8"))
+    table = [r for r in qingdao_rows if r.where.table == 1]
+    rows = want["tables"][0]["rows"]
+    assert table[0].cells == tuple(rows[0]), "the header comes first, once"
+    assert abs(len(table) - len(rows)) <= 1, "repeated headers dropped and cut rows joined"
+    assert [r.where.page for r in table] == sorted(r.where.page for r in table) and table[-1].where.page == 5
+    squeeze = lambda t: "".join((t or "").split())
+    total = sum(len(squeeze(c)) for row in rows for c in row)
+    errors = sum(Levenshtein.distance(squeeze(a), squeeze(b)) for g, w in zip(table, rows) for a, b in zip(g.cells, w))
+    assert 1 - errors / total >= 0.9, f"character accuracy {1 - errors / total:.3f}"
+    merged = [r for r in table[1:] if r.cells[1] is None]
+    assert len(merged) >= 10, "merged 主题名称 cells are None below their first row"
+
+
+@needs_tesseract
+def test_rows_carry_confidences_and_cell_boxes(qingdao_rows):
+    table = [r for r in qingdao_rows if r.where.table == 1]
+    for row in table:
+        assert len(row.confidences) == len(row.cells) == len(row.boxes)
+        assert all((c is None) == (b is None) for c, b in zip(row.cells, row.boxes))
+        assert all(c is None or 0 <= c <= 1 for c in row.confidences)
+        assert all(b is None or (0 <= b[0] < b[2] <= 842 and 0 <= b[1] < b[3] <= 842) for b in row.boxes)
+    confidences = [c for r in table for c in r.confidences if c is not None]
+    assert sum(confidences) / len(confidences) > 0.8
+    assert all(r.confidences == () for r in extract_pdf_rows(FIXTURES / "bundle_qingdao_merged_cells.pdf", "x"))
+
+
+@needs_tesseract
+def test_ocr_confidence_reaches_the_mentions_and_poorly_read_ones_are_flagged(qingdao_rows, catalog):
+    from normalizers.match_catalog import match
+    from pipeline.read_document import rows_to_extraction
+    mentions = rows_to_extraction(qingdao_rows, "scan.pdf", catalog).mentions
+    assert len(mentions) >= 0.9 * 160
+    assert all(0 < m.ocr_confidence < 1.0 for m in mentions), "every mention was read by OCR"
+    poor = [m for m in mentions if m.ocr_confidence < 0.8]
+    assert all(match(m, catalog.index).needs_review for m in poor)
+
+
+@needs_tesseract
+def test_a_scanned_prose_list_meets_the_gold_floors(tmp_path, golds):
+    from pipeline.run import RunOptions, run
+    from pipeline.score import score_items
+    from pipeline.write_dataset import load
+    path = SCANS / "prose_zibo_numbered_items.scan300.pdf"
+    report = run([path], RunOptions(out_dir=tmp_path, catalog_dir=CATALOG, root=SCANS))
+    assert not report.refused
+    items = load(tmp_path)["items"]
+    s = score_items(items, golds[MANIFEST[path.name]["made_from"]])
+    assert s.recovered_share >= 0.95 and s.f1 >= 0.95 and s.unflagged_precision >= 0.99, s.as_dict()
+    assert set(items["page"]) == {1}

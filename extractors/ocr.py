@@ -12,7 +12,9 @@ Steps, in order:
    born-digital path), so wraps are told from paragraph ends the same way.
    Characters outside tables form text lines; page numbers and unreadable specks are dropped.
    ``mark_circled_number``: a ring at a line start (①, which chi_sim reads as 人/候/G@) is
-   found in the image and becomes ①, ②… in reading order within the cell.
+   found in the image and becomes ①, ②… in reading order within the cell;
+   ``restore_list_dot``: the full stop of "2." that Tesseract skipped is put back when the
+   image shows it.
 4. ``drop_misread_headers``: a header printed again at a page top goes even when read with
    slips; then ``stitch_page_breaks``, ``drop_repeated_headers``, ``fill_merged``, reused from
    `extractors.pdf` (a table going on over a page break is one table, its repeated header
@@ -48,7 +50,7 @@ from pipeline.errors import ConfigError, UnreadableInput
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "debug_page", "read_page",
-           "page_to_image", "read_page_chars", "unstack_chars", "parse_hocr", "mark_circled_number", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "drop_misread_headers", "tables_to_rows"]
+           "page_to_image", "read_page_chars", "unstack_chars", "parse_hocr", "mark_circled_number", "restore_list_dot", "drop_chars_without_ink", "drop_speck_words", "chars_to_tables", "drop_misread_headers", "tables_to_rows"]
 
 _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_textfloat", "ocr_caption")
 _HOCR = re.compile(r"<span class='(?P<cls>ocr_\w+|ocrx_word|ocrx_cinfo)'[^>]*?title=['\"](?P<title>[^'\"]*)['\"]>"
@@ -254,7 +256,7 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
     outside: list[Line] = []
     for (t, cell, _), group in groups.items():
         if image is not None and t is not None:
-            group = mark_circled_number(group, image)
+            group = restore_list_dot(mark_circled_number(group, image), image)
         line, conf = _chars_to_line(group, page_no, scale, settings)
         if t is None:
             if conf < settings.min_line_confidence or _PAGE_NUMBER.match(line.text) or not _has_text(line.text):
@@ -272,7 +274,6 @@ _RING = "\u2460"   # ①; numbered in reading order per cell by _number_circles
 
 def mark_circled_number(group: list[OcrChar], image: np.ndarray) -> list[OcrChar]:
     """A line starting with a circled number: the characters Tesseract read in its ring become ①."""
-    group = sorted(group, key=lambda c: c.box[0])
     top, bottom = min(c.box[1] for c in group), max(c.box[3] for c in group)
     h = int(statistics.median(c.box[3] - c.box[1] for c in group))
     x0 = group[0].box[0]
@@ -284,6 +285,57 @@ def mark_circled_number(group: list[OcrChar], image: np.ndarray) -> list[OcrChar
         return group
     marker = OcrChar(_RING, ring, min(c.confidence for c in inside), inside[0].word, inside[0].line)
     return [marker] + [c for c in group if c not in inside]
+
+
+def restore_list_dot(group: list[OcrChar], image: np.ndarray) -> list[OcrChar]:
+    """"2办理工资手续" -> "2.办理工资手续", "63符合" -> "6-3符合" when the mark is on the paper.
+
+    chi_sim often skips the small full stop after a list number, or the dash of a scenario
+    code, and the number then reads as no label. Right of the leading digits, the image is
+    searched for a small blob left of the next character's ink: low in the line it is a
+    full stop, mid-height and flat a dash (between two digits only).
+    """
+    if len(group) >= 3 and group[0].text.isdigit() and group[1].text.isdigit() and _is_wide(group[2].text):
+        found = _mark_after(group[0], image)   # "63符合": a dash between the digits?
+        if found and found[0] == "-":
+            return group[:1] + [found[1]] + group[1:]
+    n = 0
+    while n < len(group) and n < 2 and group[n].text.isdigit():
+        n += 1
+    if not n or n >= len(group) or not _is_wide(group[n].text):
+        return group
+    found = _mark_after(group[n - 1], image)
+    if found and found[0] == ".":
+        return group[:n] + [found[1]] + group[n:]
+    return group
+
+
+def _mark_after(digit: OcrChar, image: np.ndarray) -> tuple[str, OcrChar] | None:
+    """The small mark printed right after a digit: ("." or "-", the mark), or None."""
+    x0, top, _, bottom = digit.box
+    h = bottom - top
+    y0 = max(0, top - h // 10)
+    region = (image[y0:bottom + h // 6, x0:digit.box[2] + h] < 128).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    blobs = sorted((tuple(int(v) for v in stats[k][:4]) for k in range(1, count)), key=lambda b: b[0])
+    body = next((b for b in blobs if b[3] >= 0.5 * h and b[0] <= 0.4 * h), None)
+    if body is None:
+        return None
+    right = [b for b in blobs if b[0] >= body[0] + body[2] - 1]
+    if not right:
+        return None
+    bx, by, bw, bh = right[0]
+    if bw > 0.45 * h or bh > 0.35 * h:
+        return None
+    mid = y0 + by + bh / 2 - top
+    if bw >= 1.5 * bh and 0.3 * h <= mid <= 0.75 * h:
+        mark = "-"
+    elif mid >= 0.6 * h:
+        mark = "."
+    else:
+        return None
+    box = (x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh)
+    return mark, OcrChar(mark, box, digit.confidence, digit.word, digit.line)
 
 
 def _number_circles(lines: list[Line]) -> list[Line]:
@@ -341,7 +393,7 @@ _NEVER_LAST = set("“‘")        # nor ends one with an opening quote: read th
 
 
 def _chars_to_line(group: list[OcrChar], page_no: int, scale: float, settings: OcrSettings) -> tuple[Line, float]:
-    group = sorted(group, key=lambda c: c.box[0])
+    # Tesseract's reading order, not the boxes' order: the box of a "-" can start left of the digit before it
     while len(group) > 1 and group[0].text in _NEVER_FIRST:
         group = group[1:]
     while len(group) > 1 and group[-1].text in _NEVER_LAST:

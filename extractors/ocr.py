@@ -69,7 +69,9 @@ class OcrSettings:
     min_line_confidence: a text line outside tables read with less confidence (0..1) is a
         speck or a stamp, not text, and is dropped.
     space_share: a gap wider than this share of the line height is printed as a space.
-    wrap_slack: as `PdfSettings.wrap_slack` (soft wrap versus paragraph end).
+    wrap_slack: as `PdfSettings.wrap_slack` (soft wrap versus paragraph end); 1.0, not 0.5:
+        OCR boxes hug the ink, so a full line seems to end earlier than its last character's
+        advance ("（承" + "办：…" was split into two items at 0.5 on the Baiyin scan).
     """
 
     dpi: int = 300
@@ -78,7 +80,7 @@ class OcrSettings:
     max_skew: float = 2.0
     min_line_confidence: float = 0.5
     space_share: float = 0.6
-    wrap_slack: float = 0.5
+    wrap_slack: float = 1.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.dpi, int) or not 100 <= self.dpi <= 600:
@@ -98,6 +100,7 @@ class OcrChar:
     confidence: float                # of the word it belongs to, 0..1
     word: int                        # word number on the page
     line: int                        # Tesseract text line number on the page
+    cell: tuple | None = None        # (table index, GridCell) it was read in; None outside tables
 
 
 @dataclass
@@ -217,7 +220,10 @@ def unstack_chars(chars: list[OcrChar], blocks: list[Block]) -> list[OcrChar]:
             continue   # in the white gap below the block
         dx, dy = block.box[0] - block.stack_left, block.box[1] - block.stack_top
         x0, y0, x1, y1 = ch.box
-        out.append(OcrChar(ch.text, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), ch.confidence, ch.word, ch.line))
+        # chi_sim sometimes stretches a box to the end of the line: keep it in its block, about square
+        x1 = min(x1, x0 + int(1.3 * (y1 - y0)) + 2, block.stack_left + block.box[2] - block.box[0])
+        out.append(OcrChar(ch.text, (x0 + dx, y0 + dy, max(x0 + 1, x1) + dx, y1 + dy), ch.confidence, ch.word,
+                           ch.line, block.cell))
     return out
 
 
@@ -248,9 +254,13 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
     scale = 72 / settings.dpi
     groups: dict[tuple, list[OcrChar]] = {}
     for ch in drop_speck_words(chars, DUST_CONFIDENCE):
-        cx, cy = (ch.box[0] + ch.box[2]) / 2, (ch.box[1] + ch.box[3]) / 2
-        t = next((k for k, g in enumerate(grids) if g.box[0] <= cx <= g.box[2] and g.box[1] <= cy <= g.box[3]), None)
-        cell = grids[t].cell_at(cx, cy) if t is not None else None
+        if ch.cell is not None:   # read in the cell's own block
+            t, cell = ch.cell
+        else:
+            cx, cy = (ch.box[0] + ch.box[2]) / 2, (ch.box[1] + ch.box[3]) / 2
+            t = next((k for k, g in enumerate(grids) if g.box[0] <= cx <= g.box[2] and g.box[1] <= cy <= g.box[3]),
+                     None)
+            cell = grids[t].cell_at(cx, cy) if t is not None else None
         groups.setdefault((t, cell, ch.line), []).append(ch)
     lines_in: dict[tuple, list[Line]] = {}
     outside: list[Line] = []

@@ -218,6 +218,7 @@ class Block:
     box: tuple[int, int, int, int]
     stack_top: int
     stack_left: int
+    cell: tuple[int, GridCell] | None = None   # (table index, cell); None for text outside tables
 
 
 def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[np.ndarray, list[Block]]:
@@ -225,13 +226,13 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
     dark = image < 128
     boxes = []
     outside = dark.copy()
-    for table in tables:
+    for t, table in enumerate(tables):
         x0, y0, x1, y1 = table.box
         outside[y0:y1, x0:x1] = False
         for cell in table.cells:
             a, b, c, d = cell.box
             if dark[b:d, a:c].any():
-                boxes.append((a, b, c, d, False))
+                boxes.append((a, b, c, d, (t, cell)))
     rows = np.nonzero(outside.any(axis=1))[0]
     if len(rows):
         band_gap = max(10, dpi // 6)
@@ -241,7 +242,7 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
                 cols = np.nonzero(outside[start:prev + 1].any(axis=0))[0]
                 pad = dpi // 30
                 boxes.append((max(0, int(cols[0]) - pad), max(0, start - pad),
-                              min(image.shape[1], int(cols[-1]) + pad + 1), min(image.shape[0], prev + pad + 1), True))
+                              min(image.shape[1], int(cols[-1]) + pad + 1), min(image.shape[0], prev + pad + 1), None))
                 if y is not None:
                     start = int(y)
             if y is not None:
@@ -251,12 +252,12 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
     height = sum(d - b + gap for _, b, _, d, _ in boxes) + gap
     stack = np.full((height, width), 255, dtype=np.uint8)
     blocks, top = [], gap
-    for a, b, c, d, band in sorted(boxes, key=lambda bx: (bx[1], bx[0])):
+    for a, b, c, d, cell in sorted(boxes, key=lambda bx: (bx[1], bx[0])):
         part = image[b:d, a:c].copy()
-        if band:   # text outside tables only: the tables' parts of the band stay white
+        if cell is None:   # text outside tables only: the tables' parts of the band stay white
             part[_inside_any(tables, a, b, c, d)] = 255
         stack[top:top + d - b, gap:gap + c - a] = part
-        blocks.append(Block((a, b, c, d), top, gap))
+        blocks.append(Block((a, b, c, d), top, gap, cell))
         top += d - b + gap
     return stack, blocks
 

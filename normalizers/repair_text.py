@@ -44,6 +44,9 @@ _OCR_SLIPS = (
     ("険", "险"),
     ("労", "劳"),
     ("働", "动"),
+    # chi_sim reads 申 as 电 in these (scanned fixtures, issue 8); the phrases never occur as printed
+    ("增减电报", "增减申报"),
+    ("补缴电报", "补缴申报"),
 )
 
 

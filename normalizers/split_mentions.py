@@ -31,7 +31,8 @@ _GROUP_OPENERS = {"ol", "ul", "p"}
 
 _CODE = re.compile(rf"(\d{{1,2}})[ \t]*{_DOT}[ \t]*(\d{{1,2}})(?:[ \t]*{_DOT}[ \t]*(\d{{1,2}}))?")
 _LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*[.、．](?![ \t]*\d)|(\d{{1,2}})[ \t]+(?=\S)|[(（](\d{{1,2}})[)）])[ \t]*")
-_UNIT = re.compile(r"[（(][ \t]*承办(?:部门|单位)?[ \t]*[：:∶][ \t]*([^（）()]*)[）)]")
+# The opening bracket is optional: OCR loses it before 承 ("（流动人员）承办：人才交流股）").
+_UNIT = re.compile(r"[（(]?[ \t]*承办(?:部门|单位)?[ \t]*[：:∶][ \t]*([^（）()]*)[）)]")
 _INNER_CODE = re.compile(rf"(?<=[含；;、，,（(])[ \t]*{_CODE.pattern}[ \t]*(?=\D)")
 
 

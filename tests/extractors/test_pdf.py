@@ -57,7 +57,7 @@ def test_header_repeated_on_every_page_is_given_once():
 def test_a_scanned_pdf_is_recognised_and_sent_to_ocr():
     with pytest.raises(UnreadableInput) as err:
         list(extract_rows(FIXTURES / "scanned_page_without_text.pdf", "raw/青岛/附件1.pdf"))
-    assert err.value.code == "E100"
+    assert err.value.code == "E120"  # NeedsOcr, a kind of UnreadableInput
     assert err.value.where == "raw/青岛/附件1.pdf"
     assert "scanned PDF" in err.value.message and "OCR" in err.value.hint
 

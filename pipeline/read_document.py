@@ -85,7 +85,7 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
     prose = read_prose(rows, nlp)
     if prose.mentions:
         results.append(prose)
-    warnings = [w for r in results for w in r.warnings]
+    warnings = [w for r in results for w in r.warnings] + duplicated_row_warnings(rows)
     kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
     if not kinds:
         raise StructureNotRecognised(
@@ -94,6 +94,7 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
                  "if the list is a scan, run it through OCR")
     title = detect_title(rows)
     place = detect_region(title, rows, catalog.gazetteer)
+    warnings += region_warnings(title, place, catalog.gazetteer, rel)
     document = Document(
         rel, title=title, region=place.name if place else "", province=place.province if place else "",
         level=place.level if place else "", list_kinds=kinds,
@@ -105,3 +106,32 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
         mentions=tuple(m for r in results for m in r.mentions),
         catalog_entries=tuple(c for r in results for c in r.catalog_entries),
         warnings=tuple(warnings))
+
+
+def duplicated_row_warnings(rows: list[Row]) -> list[str]:
+    """One warning per table row that repeats an earlier data row cell for cell (both are kept).
+
+    A page pasted twice or a table printed twice shows up like this; the reader decides.
+    """
+    seen: dict[tuple[int, tuple], Row] = {}
+    out = []
+    for row in rows:
+        if not row.where.table or row.where.row <= 1 or not any((c or "").strip() for c in row.cells):
+            continue
+        key = (row.where.table, tuple((c or "").strip() for c in row.cells))
+        first = seen.setdefault(key, row)
+        if first is not row:
+            out.append(f"{row.where.describe()}: repeats row {first.where.row} cell for cell; both were kept "
+                       f"(delete one from the source if it is a copy)")
+    return out
+
+
+def region_warnings(title: str, place, gazetteer, rel: str) -> list[str]:
+    """A warning when the title names other places of the level the chosen region has (济南市 and 青岛市)."""
+    if place is None:
+        return []
+    others = sorted({p.name for _, p in gazetteer.find(title) if p.level == place.level and p.name != place.name})
+    if not others:
+        return []
+    return [f"{rel}: the title names several regions ({', '.join(sorted([place.name] + others))}); "
+            f"{place.name} was taken — give the region in raw/manifest.tsv if that is wrong"]

@@ -62,8 +62,10 @@ class Finding:
     local_reading: str = ""
     baseline_reading: str = ""
     detail: str = ""
-    local: tuple[Side, ...] = ()
+    local: tuple[Side, ...] = ()         # the rows the finding is about, local side
     baseline: tuple[Side, ...] = ()
+    local_context: tuple[Side, ...] = ()  # the scenario (or bundle) row compared on each side, so
+    baseline_context: tuple[Side, ...] = ()   # that a finding about an absent row is traceable too
 
     def sort_key(self) -> tuple:
         return (SECTIONS.index(self.section), _no_key(self.bundle), self.local_scenario or self.baseline_scenario,
@@ -159,6 +161,8 @@ class _Scope:
     baseline_bundle: str
     local_scenario: str
     baseline_scenario: str
+    local_at: tuple[Side, ...] = ()
+    baseline_at: tuple[Side, ...] = ()
 
 
 def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names: dict[str, str],
@@ -173,7 +177,7 @@ def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names
         common = dict(section=scope.section, bundle=scope.bundle, bundle_name=scope.bundle_name,
                       local_bundle=scope.local_bundle, baseline_bundle=scope.baseline_bundle,
                       local_scenario=scope.local_scenario, baseline_scenario=scope.baseline_scenario,
-                      item_id=unit, item_name=name,
+                      item_id=unit, item_name=name, local_context=scope.local_at, baseline_context=scope.baseline_at,
                       local=tuple(sorted(_side(r, "raw_text") for r in lrows)),
                       baseline=tuple(sorted(_side(r, "raw_text") for r in brows)))
         own_flag = any(r["needs_review"] for r in lrows + brows)
@@ -253,7 +257,9 @@ def _bundle_findings(local: DocFrames, base: DocFrames, keys: BundleKeys, names:
         bname = keys.names.get(key, str(lrow["bundle_name"]))
         lbl, bbl = _label(lno, str(lrow["bundle_name"])), _label(bno, str(brow["bundle_name"]))
         aligned.append(dict(level="bundle", bundle=key, local=lbl, baseline=bbl, how=how))
-        findings += _scenario_findings(local, base, lno, bno, _Scope("item", key, bname, lbl, bbl, "", ""),
+        findings += _scenario_findings(local, base, lno, bno,
+                                       _Scope("item", key, bname, lbl, bbl, "", "", (_side(lrow, "bundle_name"),),
+                                              (_side(brow, "bundle_name"),)),
                                        names, aligned)
     return findings
 
@@ -269,7 +275,8 @@ def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, sc
     bsc, bitems = rows(base, bno)
     if not lsc or not bsc:
         whole = "(whole bundle)"
-        s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, whole, whole)
+        s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, whole, whole,
+                   scope.local_at, scope.baseline_at)
         aligned.append(dict(level="scenario", bundle=scope.bundle, local=whole, baseline=whole,
                             how="compared bundle-wide: " + ("neither side lists scenarios" if not lsc and not bsc
                                                             else f"the {'local list' if not lsc else 'baseline'} lists no scenarios")))
@@ -286,11 +293,13 @@ def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, sc
             local_scenario=label if kind == "added" else "", baseline_scenario=label if kind == "missing" else "",
             detail=f"scenario {label} is only in the {'local list' if kind == 'added' else 'baseline'}",
             local=(_side(r, "scenario_name"),) if kind == "added" else (),
-            baseline=(_side(r, "scenario_name"),) if kind == "missing" else ()))
+            baseline=(_side(r, "scenario_name"),) if kind == "missing" else (),
+            local_context=scope.local_at, baseline_context=scope.baseline_at))
     for lc, bc, how in pairs:
         ll, bl = _label(lc, str(lsc[lc]["scenario_name"])), _label(bc, str(bsc[bc]["scenario_name"]))
         aligned.append(dict(level="scenario", bundle=scope.bundle, local=ll, baseline=bl, how=how))
-        s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, ll, bl)
+        s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, ll, bl,
+                   (_side(lsc[lc], "scenario_name"),), (_side(bsc[bc], "scenario_name"),))
         findings += _compare_units(s, litems[litems["scenario_code"] == lc], bitems[bitems["scenario_code"] == bc], names)
     return findings
 

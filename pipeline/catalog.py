@@ -74,7 +74,7 @@ def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = No
             raise ConfigError(f"alias '{row['alias']}' points at '{row['target']}', which is neither a national "
                               f"code nor a local item", where=f"{folder / 'aliases.tsv'}, row {n}",
                               hint="fix the target or add the item to national.tsv / local_items.tsv")
-        aliases.append((row["alias"], target, "review" in row.get("source", "")))
+        aliases.append((row["alias"], target, "needs review" in row.get("source", "")))
     bundles = tuple((r["no"], r["name"], tuple(a for a in r.get("aliases", "").split(";") if a))
                     for r in read_tsv(folder / "bundles.tsv"))
     places = tuple(Place(r["name"], r["short"], r["province"], r["level"]) for r in read_tsv(folder / "regions.tsv"))

@@ -1,5 +1,6 @@
 """Command line: ``python -m pipeline run [INPUT ...] [--out DIR] [--catalog DIR]``,
-``python -m pipeline diff LOCAL BASELINE [--out DIR]``.
+``python -m pipeline review export|import|status`` (see ``pipeline.review_import``)
+and ``python -m pipeline diff LOCAL BASELINE [--out DIR]`` (see ``pipeline.write_diffs``).
 
 Parses arguments, calls the library, prints a summary, sets the exit code:
 0 all files read, 1 some files refused, 2 usage errors.
@@ -23,8 +24,39 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
+    _add_review_parser(sub)
     _add_diff_parser(sub)
     return parser
+
+
+def _add_review_parser(sub) -> None:
+    """``review export|import|status``: unsure matches to a workbook and decisions back to the catalog."""
+    review = sub.add_parser("review", help="export unsure matches to a workbook, import decisions, show status")
+    steps = review.add_subparsers(dest="step", required=True)
+    export = steps.add_parser("export", help="write the review workbook")
+    export.add_argument("--out", type=Path, help="workbook (default: review.xlsx in the --from folder)")
+    export.add_argument("--all-of", metavar="SOURCE", help="also every mention of this source file")
+    imp = steps.add_parser("import", help="check a filled workbook and record its decisions")
+    imp.add_argument("workbook", type=Path)
+    imp.add_argument("--reviewer", required=True, help="who decided (recorded with each decision)")
+    imp.add_argument("--replace", action="store_true", help="record decisions that differ from earlier ones")
+    status = steps.add_parser("status", help="count decided, pending and conflicting mentions")
+    for step in (export, imp, status):
+        step.add_argument("--from", dest="from_dir", type=Path, default=Path("out"), help="dataset folder (default: out/)")
+        step.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+
+
+def _review(args) -> int:
+    from pipeline import review_export, review_import
+    if args.step == "export":
+        report = review_export.export_review(args.from_dir, args.catalog, args.out or args.from_dir / "review.xlsx",
+                                             args.all_of)
+    elif args.step == "import":
+        report = review_import.import_review(args.workbook, args.reviewer, args.catalog, args.from_dir, args.replace)
+    else:
+        report = review_import.review_status(args.from_dir, args.catalog)
+    print(report.summary())
+    return 1 if getattr(report, "conflict", 0) else 0
 
 
 def _add_diff_parser(sub) -> None:
@@ -80,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             report = run(inputs, RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root))
             print(report.summary())
             return report.exit_code
+        if args.command == "review":
+            return _review(args)
         if args.command == "diff":
             return _run_diff(args)
     except PipelineError as err:

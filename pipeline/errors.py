@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "PipelineError", "UnreadableInput", "UnsupportedFormat",
-    "StructureNotRecognised", "ConfigError", "InternalError",
+    "StructureNotRecognised", "ConfigError", "WorkbookRejected", "InternalError",
 ]
 
 
@@ -49,6 +49,12 @@ class ConfigError(PipelineError):
     """A setting, manifest entry or command-line value is not allowed."""
 
     code = "E400"
+
+
+class WorkbookRejected(ConfigError):
+    """A review workbook cannot be imported; nothing was written."""
+
+    code = "E410"
 
 
 class InternalError(PipelineError):

@@ -54,12 +54,12 @@ class RunReport:
 
 def discover_inputs(root: Path, catalog_dir: Path) -> list[Path]:
     """Every document under ``root`` except the catalog folder and the manifest, sorted."""
-    catalog_dir = catalog_dir.resolve()
+    skip = {catalog_dir.resolve(), (root / "catalog").resolve()}
     found = []
     for path in sorted(root.rglob("*")):
         if not path.is_file() or path.name in _SKIP_NAMES or path.name.startswith("."):
             continue
-        if catalog_dir in path.resolve().parents:
+        if skip & set(path.resolve().parents):
             continue
         found.append(path)
     return found

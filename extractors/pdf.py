@@ -1,0 +1,335 @@
+"""PDF extractor (born-digital PDFs): a PDF -> `Row`s, with pdfplumber at the edge.
+
+Steps, in order:
+1. ``open_pdf``: encrypted, damaged and scanned (no text layer) files are refused
+   with `UnreadableInput`.
+2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
+   placed in the grid cell (merged cells included) under its centre, and the characters of
+   a cell are grouped into printed lines that remember their left and right ends
+   (``chars_to_lines`` in `extractors.pdf_lines`).
+   Pages without ruling lines: ``words_to_table`` finds a header row and takes columns
+   from the gaps between words.
+3. ``stitch_page_breaks``: a table that goes on at the top of the next page is joined
+   to it; ``drop_repeated_headers`` removes its header printed again; a row cut by the
+   page break (no text in the columns up to the key column) is joined to the row before.
+4. ``fill_merged``: at a page top, an empty cell of a column that uses vertical merges is
+   the merged cell going on, so it becomes ``None`` like the rest of the merge.
+5. ``lines_to_text`` (in `extractors.pdf_lines`): printed lines of a cell are joined: a line that ends because the next
+   character did not fit is a soft wrap (joined without a space between CJK characters),
+   any other line end is a paragraph break ("\\n").
+6. ``tables_to_rows``: `Row`s with provenance (page where the row starts, table, row);
+   text outside tables comes as one-cell rows with ``table == 0``, one per printed line.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from extractors.pdf_lines import Cell, Line, chars_to_lines, lines_to_text, list_label, split_at_gaps
+from extractors.txt import is_header
+from pipeline.errors import ConfigError, UnreadableInput
+from pipeline.records import Provenance, Row
+
+__all__ = ["extract_rows", "PdfSettings", "debug_page"]
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*\d{1,4}[\s\-—–－·]*$")
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Tunables of the PDF extractor (points are 1/72 inch).
+
+    line_tolerance: characters whose tops differ by at most this are on one printed line.
+    wrap_slack: a line is soft-wrapped when the next line's first character (with the
+        punctuation that must stay with it) would not fit in the room left plus this share
+        of the font size. 0.5: LibreOffice keeps "15个" together, so a line may end half a
+        character earlier than the next character alone suggests (measured on the fixtures).
+    space_gap: a horizontal gap wider than this between two characters is printed as a space.
+    column_gap: in tables without ruling lines, a gap at least this wide separates columns.
+    """
+
+    line_tolerance: float = 3.0
+    wrap_slack: float = 0.5
+    space_gap: float = 3.0
+    column_gap: float = 8.0
+
+    def __post_init__(self) -> None:
+        for name in ("line_tolerance", "wrap_slack", "space_gap", "column_gap"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
+                raise ConfigError(f"PdfSettings.{name} must be a number of points from 0 to 100, not {value!r}")
+
+
+@dataclass
+class _Table:
+    page: int
+    bbox: tuple[float, float, float, float]
+    rows: list[list[Cell | None]]
+    row_pages: list[int]
+    page_tops: set[int] = field(default_factory=set)   # indexes of rows printed first on a page
+    ruled: bool = True
+
+
+def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings()) -> Iterator[Row]:
+    """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
+    items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
+    with open_pdf(path, rel) as pdf:
+        for page_no, page in enumerate(pdf.pages, 1):
+            tables, text_lines = page_to_tables(page, page_no, settings)
+            items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
+    items.sort(key=lambda it: (it[0], it[1]))
+    yield from tables_to_rows(stitch_page_breaks(items), rel, settings)
+
+
+def open_pdf(path: Path, rel: str) -> pdfplumber.PDF:
+    """A readable PDF with a text layer (close it after use); refuses encrypted, damaged and scanned files."""
+    pdf = None
+    try:
+        pdf = pdfplumber.open(path)
+        pages = list(pdf.pages)
+        has_text = any(page.chars for page in pages)
+    except Exception as err:  # pdfminer raises many types; users need one clear message
+        if pdf is not None:
+            pdf.close()
+        cause = err.args[0] if err.args else err
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
+            raise UnreadableInput("the PDF is encrypted (password protected)", where=rel,
+                                  hint="ask the publisher for an unprotected copy, or print it to a new PDF") from err
+        raise UnreadableInput(f"the PDF cannot be parsed ({type(cause).__name__})", where=rel,
+                              hint="re-save or re-download the file; it may be damaged or truncated") from err
+    if not has_text:
+        images = sum(len(page.images) for page in pages)
+        pdf.close()
+        what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
+        raise UnreadableInput(what, where=rel, hint="run it through OCR first (the OCR extractor), "
+                                                    "or ask for the born-digital Word/PDF file")
+    return pdf
+
+
+def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[Line]]:
+    """Tables found on one page and the printed lines outside them."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    found = page.find_tables()
+    tables, inside = [], set()
+    for ft in found:
+        grid, cells, bbox = _grid_of(ft)
+        for k, ch in enumerate(chars):
+            xc, yc = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            if bbox[0] <= xc <= bbox[2] and bbox[1] <= yc <= bbox[3]:
+                inside.add(k)
+                r, c = bisect_right(grid[1], yc) - 1, bisect_right(grid[0], xc) - 1
+                anchor = grid[2].get((min(r, len(grid[1]) - 2), min(c, len(grid[0]) - 2)))
+                if anchor is not None:
+                    cells[anchor].setdefault("chars", []).append(ch)
+        rows: list[list[Cell | None]] = []
+        for r, row in enumerate(ft.rows):
+            out: list[Cell | None] = []
+            for c, box in enumerate(row.cells):
+                if box is None:
+                    out.append(None)
+                    continue
+                out.append(Cell(box[0], box[2], chars_to_lines(cells[(r, c)].get("chars", []), *_line_settings(settings))))
+            rows.append(out)
+        tables.append(_Table(page_no, bbox, rows, [page_no] * len(rows), {0}))
+    outside = [ch for k, ch in enumerate(chars) if k not in inside]
+    lines = chars_to_lines(outside, *_line_settings(settings))
+    if not tables:
+        table, lines = words_to_table(lines, page_no, settings)
+        tables = [table] if table else []
+    for ln in lines:
+        ln.page = page_no
+    return tables, [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
+
+
+def _line_settings(settings: PdfSettings) -> tuple[float, float]:
+    return settings.line_tolerance, settings.space_gap
+
+
+def _grid_of(ft) -> tuple[tuple[list[float], list[float], dict], dict, tuple]:
+    """Column and row boundaries of a pdfplumber table and, per grid slot, the cell covering it."""
+    xs = sorted({round(b[0], 1) for row in ft.rows for b in row.cells if b} | {round(ft.bbox[2], 1)})
+    ys = [round(row.bbox[1], 1) for row in ft.rows] + [round(ft.bbox[3], 1)]
+    anchors: dict[tuple[int, int], tuple[int, int]] = {}
+    cells: dict[tuple[int, int], dict] = {}
+    for r, row in enumerate(ft.rows):
+        for c, box in enumerate(row.cells):
+            if box is None:
+                continue
+            cells[(r, c)] = {}
+            c0 = bisect_right(xs, box[0] + 0.5) - 1
+            c1 = bisect_right(xs, box[2] - 0.5) - 1
+            r1 = bisect_right(ys, box[3] - 0.5) - 1
+            for rr in range(r, r1 + 1):
+                for cc in range(c0, c1 + 1):
+                    anchors[(rr, cc)] = (r, c)
+    return (xs, ys, anchors), cells, tuple(ft.bbox)
+
+
+def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings) -> tuple[_Table | None, list[Line]]:
+    """A table without ruling lines: a header line, then lines split into columns at wide gaps."""
+    chunks = [split_at_gaps(ln, settings.column_gap) for ln in lines]
+    start = next((i for i, ch in enumerate(chunks) if len(ch) >= 2 and is_header([c.text for c in ch])), None)
+    if start is None:
+        return None, lines
+    step = max(1.0, (lines[start + 1].top - lines[start].top) if start + 1 < len(lines) else 15.0)
+    end = start + 1
+    while end < len(lines) and lines[end].top - lines[end - 1].top <= 1.8 * step:
+        end += 1
+    starts = sorted({round(c.x0) for ch in chunks[start:end] for c in ch})
+    columns = [x for i, x in enumerate(starts) if i == 0 or x - starts[i - 1] > settings.column_gap]
+    rows: list[list[Cell | None]] = []
+    for ch in chunks[start:end]:
+        cells = [Cell(x, columns[i + 1] if i + 1 < len(columns) else 10_000.0) for i, x in enumerate(columns)]
+        for piece in ch:
+            cells[bisect_right(columns, piece.x0 + settings.column_gap / 2) - 1].lines.append(piece)
+        if rows and not cells[0].lines:   # no first-column text: the row above goes on
+            for old, new in zip(rows[-1], cells):
+                old.lines += new.lines
+        else:
+            rows.append(cells)
+    bbox = (min(ln.x0 for ln in lines[start:end]), lines[start].top, max(ln.x1 for ln in lines[start:end]),
+            lines[end - 1].top)
+    table = _Table(page_no, bbox, rows, [page_no] * len(rows), {0}, ruled=False)
+    return table, lines[:start] + lines[end:]
+
+
+def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
+    """Join tables that go on over a page break; drop their repeated headers; join cut rows."""
+    out: list[object] = []
+    for _, _, item in items:
+        prev = out[-1] if out else None
+        if isinstance(item, _Table) and isinstance(prev, _Table) and item.page == prev.row_pages[-1] + 1 \
+                and len(item.rows[0]) == len(prev.rows[0]) and item.ruled and prev.ruled:
+            _append_continued(prev, drop_repeated_headers(prev, item))
+            continue
+        out.append(item)
+    return out
+
+
+def drop_repeated_headers(first: _Table, more: _Table) -> _Table:
+    """The continuation without the header row printed again at the top of its page."""
+    if more.rows and _plain(more.rows[0]) == _plain(first.rows[0]):
+        more.rows, more.row_pages = more.rows[1:], more.row_pages[1:]
+    return more
+
+
+def _append_continued(table: _Table, more: _Table) -> None:
+    if not more.rows:
+        return
+    top = more.rows[0]
+    if len(table.rows) > 1 and _continues_cut_row(table, top, _key_column(table.rows[1:] + more.rows)):
+        _join_cut_row(table, top)
+        more.rows, more.row_pages = more.rows[1:], more.row_pages[1:]
+    if more.rows:
+        table.page_tops.add(len(table.rows))
+    table.rows += more.rows
+    table.row_pages += more.row_pages
+
+
+def _continues_cut_row(table: _Table, top: list[Cell | None], key: int) -> bool:
+    """Is the first row on the new page the rest of the last row of the page before?
+
+    Yes when it has text but none in the columns up to the key column (a new row names
+    itself there), or when each of its cells with text goes on from the cell above: that
+    cell's last printed line was full (cut mid-paragraph), or the new text starts with the
+    next list label ("4." after "3.").
+    """
+    filled = [c for c, cell in enumerate(top) if cell is not None and cell.lines]
+    if not filled:
+        return False
+    if all(cell is not None and not cell.lines for cell in top[:key + 1]):
+        return True
+    pads = _column_pads(table)
+    for c in filled:
+        above = _anchor_above(table, c)
+        if above is None or not above.lines:
+            return False
+        last = above.lines[-1]
+        labels = [n for n in map(list_label, (ln.text for ln in above.lines)) if n is not None]
+        next_label = labels and list_label(top[c].lines[0].text) == labels[-1] + 1
+        if above.x1 - pads[c] - last.x1 >= last.size and not next_label:
+            return False
+    return True
+
+
+def _anchor_above(table: _Table, c: int) -> Cell | None:
+    r = len(table.rows) - 1
+    while r > 0 and table.rows[r][c] is None:
+        r -= 1
+    return table.rows[r][c]
+
+
+def _key_column(rows: list[list[Cell | None]]) -> int:
+    """The leftmost column never covered by a merge: each row has its own cell there."""
+    width = len(rows[0]) if rows else 1
+    for c in range(width):
+        if all(row[c] is not None for row in rows if any(x is not None for x in row[1:])):
+            return c
+    return 0
+
+
+def _join_cut_row(table: _Table, top: list[Cell | None]) -> None:
+    for c, cell in enumerate(top):
+        if cell is None or not cell.lines:
+            continue
+        target = _anchor_above(table, c)   # text of a merged cell goes to its first row
+        if target is not None:
+            shift = target.x0 - cell.x0
+            target.lines += [Line(ln.text, ln.x0 + shift, ln.x1 + shift, ln.top,
+                                   [(a + shift, b + shift) for a, b in ln.boxes], ln.size, ln.page)
+                             for ln in cell.lines]
+
+
+def fill_merged(table: _Table, settings: PdfSettings) -> list[list[str | None]]:
+    """Cell texts; empty cells at a page top in columns that use vertical merges become None."""
+    merge_cols = {c for row in table.rows[1:] for c, cell in enumerate(row)
+                  if cell is None and any(x is not None for x in row[1:])}
+    pads = _column_pads(table)
+    out = []
+    for r, row in enumerate(table.rows):
+        texts = [None if cell is None else lines_to_text(cell, pads[c], settings.wrap_slack) for c, cell in enumerate(row)]
+        if r in table.page_tops and r > 0:
+            texts = [None if (c in merge_cols and t == "") else t for c, t in enumerate(texts)]
+        out.append(texts)
+    return out
+
+
+def _column_pads(table: _Table) -> list[float]:
+    pads = [1_000.0] * len(table.rows[0])
+    for row in table.rows:
+        for c, cell in enumerate(row):
+            if cell is not None and cell.lines:
+                pads[c] = min(pads[c], min(ln.x0 for ln in cell.lines) - cell.x0)
+    return [0.0 if p == 1_000.0 else max(p, 0.0) for p in pads]
+
+
+def _plain(row: list[Cell | None]) -> tuple[str, ...]:
+    return tuple("".join(ln.text for ln in cell.lines).replace(" ", "") if cell else "" for cell in row)
+
+
+def tables_to_rows(items: list[object], rel: str, settings: PdfSettings) -> Iterator[Row]:
+    table_no, line_no, line_page = 0, 0, 0
+    for item in items:
+        if isinstance(item, Line):
+            line_no = line_no + 1 if item.page == line_page else 1
+            line_page = item.page
+            yield Row(Provenance(rel, page=item.page, line=line_no), (item.text,))
+            continue
+        table_no += 1
+        for r, (texts, page) in enumerate(zip(fill_merged(item, settings), item.row_pages), 1):
+            yield Row(Provenance(rel, page=page, table=table_no, row=r), tuple(texts))
+
+
+def debug_page(path: Path, page_no: int, settings: PdfSettings = PdfSettings()) -> dict:
+    """What the extractor saw on one page: tables with their printed lines per cell, and text lines."""
+    with open_pdf(path, str(path)) as pdf:
+        tables, lines = page_to_tables(pdf.pages[page_no - 1], page_no, settings)
+    return {"tables": [[[None if c is None else [(ln.text, round(ln.x0, 1), round(ln.x1, 1)) for ln in c.lines]
+                         for c in row] for row in t.rows] for t in tables],
+            "text": [ln.text for ln in lines]}

@@ -1,0 +1,112 @@
+"""PDF extractor on the LibreOffice PDFs generated from the seeds, the unruled table, scans and locks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.pdf import PdfSettings, extract_rows
+from extractors.pdf_lines import Cell, Line, lines_to_text
+from pipeline.errors import ConfigError, UnreadableInput
+from tests.extractors.expected_rows import (FIXTURES, expected_rows, first_difference, fixtures_with_expectations,
+                                           squeeze, story, tables_of)
+
+PDF = fixtures_with_expectations(".pdf")
+
+
+def test_every_seed_has_a_pdf_fixture_and_some_run_over_several_pages():
+    assert {expected_rows(p)["made_from"][:3] for p in PDF} >= {"000", "001", "002", "003", "004"}
+    pages = {p.name: max(r.where.page for r in extract_rows(p, p.name)) for p in PDF}
+    assert sum(1 for n in pages.values() if n >= 5) >= 3, pages
+
+
+@pytest.mark.parametrize("fixture", PDF, ids=story)
+def test_table_rows_match_the_generator_cell_by_cell(fixture: Path):
+    want = expected_rows(fixture)
+    got = tables_of(extract_rows(fixture, fixture.name))
+    assert sorted(got) == [t["table"] for t in want["tables"]]
+    for table in want["tables"]:
+        diff = first_difference(got[table["table"]], table["rows"])
+        assert not diff, f"{fixture.name}, table {table['table']}: {diff}"
+
+
+@pytest.mark.parametrize("fixture", PDF, ids=story)
+def test_text_outside_tables_is_kept(fixture: Path):
+    # Printed lines, not paragraphs: a long paragraph comes as several lines, so compare the text.
+    rows = list(extract_rows(fixture, fixture.name))
+    assert squeeze(r.cells[0] for r in rows if r.where.table == 0) == squeeze(expected_rows(fixture)["text"])
+
+
+@pytest.mark.parametrize("fixture", PDF, ids=story)
+def test_rows_carry_their_page_and_are_numbered_from_the_header(fixture: Path):
+    rows = list(extract_rows(fixture, "raw/x.pdf"))
+    assert all(r.where.file == "raw/x.pdf" and r.where.page >= 1 for r in rows)
+    for number, table in tables_of(rows).items():
+        mine = [r for r in rows if r.where.table == number]
+        assert [r.where.row for r in mine] == list(range(1, len(table) + 1))
+        assert [r.where.page for r in mine] == sorted(r.where.page for r in mine)
+
+
+def test_header_repeated_on_every_page_is_given_once():
+    fixture = FIXTURES / "bundle_qingdao_merged_cells.pdf"
+    rows = list(extract_rows(fixture, fixture.name))
+    assert len({r.where.page for r in rows}) >= 4
+    assert sum(1 for r in rows if r.cells[:2] == ("序号", "主题名称")) == 1
+
+
+def test_a_scanned_pdf_is_recognised_and_sent_to_ocr():
+    with pytest.raises(UnreadableInput) as err:
+        list(extract_rows(FIXTURES / "scanned_page_without_text.pdf", "raw/青岛/附件1.pdf"))
+    assert err.value.code == "E100"
+    assert err.value.where == "raw/青岛/附件1.pdf"
+    assert "scanned PDF" in err.value.message and "OCR" in err.value.hint
+
+
+def test_an_encrypted_pdf_is_refused_clearly():
+    with pytest.raises(UnreadableInput) as err:
+        list(extract_rows(FIXTURES / "encrypted.pdf", "raw/locked.pdf"))
+    assert "encrypted" in err.value.message and err.value.where == "raw/locked.pdf"
+
+
+def test_a_truncated_pdf_is_refused_with_the_file_named(tmp_path: Path):
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes((FIXTURES / "table_without_ruling_lines.pdf").read_bytes()[:400])
+    with pytest.raises(UnreadableInput) as err:
+        list(extract_rows(cut, "raw/cut.pdf"))
+    assert err.value.where == "raw/cut.pdf" and "damaged" in err.value.hint
+
+
+def _cell(*lines: tuple[str, float], x0: float = 0.0, x1: float = 100.0) -> Cell:
+    """A cell 100 pt wide (text from 5 to 95) holding lines of 10-pt characters (5 pt for ASCII)."""
+    out = []
+    for text, start in lines:
+        boxes, x = [], start
+        for ch in text:
+            w = 5.0 if ch.isascii() else 10.0
+            boxes.append((x, x + w))
+            x += w
+        out.append(Line(text, start, x, 0.0, boxes, 10.0))
+    return Cell(x0, x1, out)
+
+
+@pytest.mark.parametrize("lines, want", [
+    ([("职工参保登记缴费人", 5.0), ("员增减申报", 5.0)], "职工参保登记缴费人员增减申报"),
+    ([("职工参保登记", 5.0), ("就业登记", 5.0)], "职工参保登记\n就业登记"),
+    ([("1.要同步办理养老保", 5.0), ("险、工伤保险", 5.0)], "1.要同步办理养老保险、工伤保险"),
+    ([("1.职工参保登记缴费", 5.0), ("2.就业登记", 5.0)], "1.职工参保登记缴费\n2.就业登记"),
+    ([("①失业保险关系转移接", 5.0), ("②就业登记", 5.0)], "①失业保险关系转移接\n②就业登记"),
+    ([("自受理材料材料起15", 5.0), ("个工作日内办结", 5.0)], "自受理材料材料起15个工作日内办结"),
+    ([("see the national", 5.0), ("catalog", 5.0)], "see the national catalog"),
+], ids=["CJK soft wrap joined without a space", "short line ends a paragraph",
+        "punctuation that cannot start a line pulls a character down", "next list number starts a new item",
+        "next circled number starts a new item", "a number kept with the character after it",
+        "Latin words wrapped get their space back"])
+def test_printed_lines_of_a_cell_are_joined_as_written(lines, want):
+    assert lines_to_text(_cell(*lines), pad=5.0) == want
+
+
+@pytest.mark.parametrize("bad", [{"wrap_slack": -1}, {"column_gap": "8"}, {"line_tolerance": True}],
+                         ids=["negative slack", "gap as text", "tolerance as a flag"])
+def test_bad_settings_are_named(bad: dict):
+    with pytest.raises(ConfigError, match=next(iter(bad))):
+        PdfSettings(**bad)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from normalizers.match_catalog import local_id
-from pipeline.diff_lists import Finding, ListDiff
+from pipeline.diff_records import Finding, ListDiff
 
 __all__ = ["gold_frames", "finding_key", "Agreement", "agreement"]
 

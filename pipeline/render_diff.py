@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import asdict
 
-from pipeline.diff_lists import Finding, ListDiff
+from pipeline.diff_records import Finding, ListDiff
 
 __all__ = ["SCHEMA_ID", "diff_to_dict", "diff_to_json_bytes", "render_markdown", "render_xlsx", "FILLS",
            "finding_id"]

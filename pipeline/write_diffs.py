@@ -18,7 +18,8 @@ import pandas as pd
 
 from pipeline.align_lists import national_bundle_keys
 from pipeline.diff_baseline import LOCAL_LEVELS, resolve_baseline, safe_stem
-from pipeline.diff_lists import ListDiff, diff_lists, document_frames
+from pipeline.diff_lists import diff_lists
+from pipeline.diff_records import ListDiff, document_frames
 from pipeline.render_diff import diff_to_json_bytes, render_markdown, render_xlsx
 from pipeline.write_dataset import atomic_write_bytes
 

@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.align_lists import national_bundle_keys
 from pipeline.diff_baseline import resolve_baseline, safe_stem
-from pipeline.diff_lists import Finding, diff_lists, document_frames
+from pipeline.diff_lists import diff_lists
+from pipeline.diff_records import Finding, document_frames
 from pipeline.render_diff import FILLS
 from pipeline.write_diffs import item_names, write_all_diffs
 

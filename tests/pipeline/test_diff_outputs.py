@@ -182,3 +182,36 @@ def test_flagged_mentions_make_findings_unsure(catalog, local_items, base_items,
     diff = _diff(catalog, local_items, base_items)
     assert {f.kind for f in diff.findings} == {"unsure"}
     assert {f.unsure_of for f in diff.findings} == unsure_of
+
+
+def _list_frames(source: str, kind: str, rows: list[tuple[str, str, str, bool]]) -> dict:
+    """A speed-up or hot list: rows are (text, canonical_id, target_limit, needs_review)."""
+    items = [dict(source=source, list_kind=kind, bundle_no=str(n), bundle_name="", scenario_code="", scenario_name="",
+                  role="item", raw_text=t, item_text=t, canonical_id=cid, candidates="", needs_review=flag,
+                  target_limit=limit, page=0, table=2, row=n, cell=2, line=0)
+             for n, (t, cid, limit, flag) in enumerate(rows, start=1)]
+    return {"documents": pd.DataFrame([dict(source=source, region=source, list_kinds=kind, status="ok")]),
+            "items": pd.DataFrame(items)}
+
+
+def test_speedup_and_hot_lists_are_compared_when_both_sides_have_one(catalog):
+    keys, names = national_bundle_keys(catalog.bundles), item_names(catalog)
+    local = _list_frames("l.txt", "speedup", [("就业登记", "2.4.2", "10个工作日", False),
+                                              ("失业登记", "2.4.1", "未提速", False),
+                                              ("工伤认定申请", "1.7.4", "60日", True)])
+    base = _list_frames("b.txt", "speedup", [("就业登记", "2.4.2", "5个工作日", False),
+                                             ("失业登记", "2.4.1", "3个工作日", False),
+                                             ("工伤认定", "1.7.4", "30日", False),
+                                             ("职工正常退休（职）", "1.6.1", "各地结合实际制定提速目标", False)])
+    diff = diff_lists(document_frames(local, "l.txt"), document_frames(base, "b.txt"), keys, names)
+    # 1.6.1: the baseline sets no number; 1.7.4 is slower but its local mention is flagged
+    assert [(f.section, f.item_id, f.kind, f.unsure_of) for f in diff.findings] == [
+        ("speedup", "1.6.1", "missing", ""), ("speedup", "1.7.4", "unsure", "slower"),
+        ("speedup", "2.4.1", "no_promise", ""), ("speedup", "2.4.2", "slower", "")]
+    slower = diff.findings[-1]
+    assert (slower.local_reading, slower.baseline_reading) == ("10 workday", "5 workday")
+    hot_l = _list_frames("l.txt", "hotlist", [("社保查询", "X-6473b2f3", "", False)])
+    hot_b = _list_frames("b.txt", "hotlist", [("职业年金查询", "X-2326d4e9", "", False),
+                                              ("社保查询", "X-6473b2f3", "", False)])
+    diff = diff_lists(document_frames(hot_l, "l.txt"), document_frames(hot_b, "b.txt"), keys, names)
+    assert [(f.section, f.kind, f.item_id) for f in diff.findings] == [("hotlist", "missing", "X-2326d4e9")]

@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import asdict
 
-from pipeline.diff_records import Finding, ListDiff
+from pipeline.diff_records import Finding, ListDiff, natural_key
 
 __all__ = ["SCHEMA_ID", "diff_to_dict", "diff_to_json_bytes", "render_markdown", "render_xlsx", "FILLS",
            "finding_id"]
@@ -65,6 +65,18 @@ def _where(sides) -> str:
     return "; ".join(parts)
 
 
+def _groups(diff: ListDiff, list_titles: dict[str, str]) -> list[tuple[str, list[Finding]]]:
+    """Findings by bundle in national/natural order, then the speed-up and hot lists."""
+    groups: dict[tuple, tuple[str, list[Finding]]] = {}
+    for f in diff.findings:
+        if f.section in list_titles:
+            key, title = (1, f.section), list_titles[f.section]
+        else:
+            key, title = (0, natural_key(f.bundle)), f"{f.bundle} {f.bundle_name}"
+        groups.setdefault(key, (title, []))[1].append(f)
+    return [groups[k] for k in sorted(groups)]
+
+
 def _md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -84,12 +96,7 @@ def render_markdown(diff: ListDiff) -> str:
     if diff.findings:
         lines += ["| section | kind | count |", "|---|---|---|"]
         lines += [f"| {k.split('_', 1)[0]} | {k.split('_', 1)[1]} | {v} |" for k, v in diff.counts().items()]
-    groups: dict[str, list[Finding]] = {}
-    for f in diff.findings:
-        title = (f"{f.bundle} {f.bundle_name}" if f.section in ("bundle", "scenario", "item")
-                 else {"speedup": "Speed-up list", "hotlist": "Hot list"}[f.section])
-        groups.setdefault(title, []).append(f)
-    for title, findings in groups.items():
+    for title, findings in _groups(diff, {"speedup": "Speed-up list", "hotlist": "Hot list"}):
         lines += ["", f"## {title}", "", "| kind | scenario (local / baseline) | item | detail | local at | baseline at |",
                   "|---|---|---|---|---|---|"]
         for f in findings:
@@ -147,13 +154,8 @@ def render_xlsx(diff: ListDiff) -> bytes:
     summary.column_dimensions["A"].width = 20
     summary.column_dimensions["B"].width = 60
 
-    groups: dict[str, list[Finding]] = {}
-    for f in diff.findings:
-        title = (f"{f.bundle} {f.bundle_name}" if f.section in ("bundle", "scenario", "item")
-                 else {"speedup": "speed-up", "hotlist": "hot list"}[f.section])
-        groups.setdefault(title, []).append(f)
     taken = {"summary"}
-    for title, findings in groups.items():
+    for title, findings in _groups(diff, {"speedup": "speed-up", "hotlist": "hot list"}):
         ws = wb.create_sheet(_sheet_title(title, taken))
         ws.append(list(_COLUMNS))
         for c in ws[1]:

@@ -6,8 +6,8 @@ them in this order:
 1. ``normalize_width``   NFKC (full-width digits/letters -> ASCII), Chinese punctuation
                          kept full-width: （）；：，
 2. ``to_simplified``     traditional -> simplified characters (OpenCC t2s)
-3. ``fix_ocr_slips``     variants and OCR slips OpenCC leaves alone (髙, 中请, —次性 …)
-4. ``join_broken_words`` stray spaces and line breaks inside Chinese words removed
+3. ``join_broken_words`` stray spaces and line breaks inside Chinese words removed
+4. ``fix_ocr_slips``     variants and OCR slips OpenCC leaves alone (髙, 中请, —次性 …)
 5. ``collapse_repeated_head``  "养老保险关系转移接续养老保险关系转移接续（含…" -> one head
 
 >>> repair("髙等学校等毕业生接收手续 办理")
@@ -38,7 +38,6 @@ _OCR_SLIPS = (
     ("中请", "申请"),
     ("—次性", "一次性"),
     ("－次性", "一次性"),
-    ("一一", "一"),
     ("凖", "准"),
     ("廸", "迪"),
     ("専", "专"),
@@ -84,7 +83,7 @@ def join_broken_words(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-_REPEATED_HEAD = re.compile(rf"^([{_CJK}]{{4,}}?)\1(?=[（{_CJK}]|$)")
+_REPEATED_HEAD = re.compile(rf"^([{_CJK}]{{4,}}?)\1+(?=[（{_CJK}]|$)")
 
 
 def collapse_repeated_head(text: str) -> str:
@@ -96,8 +95,14 @@ def repair(text: str) -> str:
     """All repairs in order. Idempotent: ``repair(repair(s)) == repair(s)``."""
     if not text:
         return ""
-    for step in (normalize_width, to_simplified, fix_ocr_slips, join_broken_words, collapse_repeated_head):
-        text = step(text)
+    # Words are joined before slips are fixed ("维护中 请"); a slip fixed can in turn make a
+    # head repeat, so the chain runs until nothing changes (twice for every seed line).
+    for _ in range(4):
+        before = text
+        for step in (normalize_width, to_simplified, join_broken_words, fix_ocr_slips, collapse_repeated_head):
+            text = step(text)
+        if text == before:
+            break
     return text
 
 

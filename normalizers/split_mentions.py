@@ -130,10 +130,9 @@ def _split_lines(seg: str, base: int, cell: str) -> list[list[ItemSpan]]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    stripped = line.strip()
-    if re.match(r"^[（(][ \t]*承办", stripped):
-        return True
-    return previous.count("（") + previous.count("(") > previous.count("）") + previous.count(")")
+    """Only a "（承办：…）" annotation continues the item above: in Word and PDF cells every
+    line break is a paragraph, and an unclosed bracket is a printing slip, not a wrap."""
+    return re.match(r"^[（(][ \t]*承办", line.strip()) is not None
 
 
 def _marker_number(line: str) -> int | None:
@@ -151,7 +150,8 @@ def _split_inline(seg: str, base: int, from_html: bool, cell: str) -> list[list[
     expected = 1
     for m in _INLINE_MARKER.finditer(seg):
         number = int(m.group(1))
-        if number == expected or (number == 1 and markers):
+        # a window may open mid-list ("<p>2. …</p>"): its first marker counts whatever its number
+        if number == expected or (number == 1 and markers) or (not markers and not seg[:m.start()].strip()):
             markers.append((m.start(), number))
             expected = number + 1
     if not markers:

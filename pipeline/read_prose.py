@@ -55,8 +55,8 @@ def read_prose(rows: list[Row], nlp=None) -> TableResult:
         if not attachment:
             continue
         info = pending.setdefault(attachment, {"items": [], "name": "", "time": [], "method": [], "row": row})
-        if any(word in heading for word in LIST_HEADINGS) and _NUMBERED.match(line):
-            info["items"].append(row)
+        if any(word in heading for word in LIST_HEADINGS) and (_NUMBERED.match(line) or _looks_like_item(line)):
+            info["items"].append(row)   # Word's automatic numbers are not in the text
         elif "名称" in heading and not info["name"]:
             info["name"] = line.split("——")[-1].strip()
         elif "时限" in heading:
@@ -69,6 +69,11 @@ def read_prose(rows: list[Row], nlp=None) -> TableResult:
     if nlp is not None:
         _read_sentences(out, sentences, nlp)
     return out
+
+
+def _looks_like_item(line: str) -> bool:
+    text = line.strip()
+    return 2 <= len(text) <= 40 and not re.search(r"[。：:；;]", text)
 
 
 def _emit(out: TableResult, no: str, name: str, item_rows: list[Row], first: Row, time: str, method: str) -> None:

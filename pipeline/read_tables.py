@@ -35,6 +35,7 @@ HEADER_FIELDS = {
 _SCENARIO_CODE = re.compile(r"(?<![\d.])(\d{1,2})\s*[-－—–]\s*(\d{1,2})(?![\d.])")
 _DUTY_WORDS = re.compile(r"牵头|负责|按照职责分工|会同|职责分工")
 _TAG = re.compile(r"<[^>]+>")
+_BUNDLE_NO = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]+)\s*$")
 
 
 @dataclass
@@ -133,6 +134,9 @@ def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
     for row, cells in data:
         no = _plain(cells.get("no"))
         name = _plain(cells.get("bundle_name"))
+        if no and not _BUNDLE_NO.match(no) and len(cells) == 1:
+            out.warnings.append(f"{row.where.describe()}: a note under the table ('{no[:20]}…') was not read as a bundle")
+            continue
         if no and (current is None or no != current.bundle.no) or (not current and name):
             if current:
                 _close_bundle(current, out)

@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
     _add_review_parser(sub)
     _add_diff_parser(sub)
+    _add_explain_parser(sub)
     return parser
 
 
@@ -73,6 +74,21 @@ def _add_diff_parser(sub) -> None:
     diff.add_argument("--root", type=Path, default=Path("raw"), help="bare file names are also looked up here")
 
 
+def _add_explain_parser(sub) -> None:
+    explain = sub.add_parser("explain", help="show how one file is read: tables, headers, cells, mentions, matches")
+    explain.add_argument("file", type=Path)
+    explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+
+
+def _run_explain(args) -> int:
+    from pipeline.catalog import load_catalog
+    from pipeline.explain import explain
+    if not args.file.exists():
+        raise PipelineError(f"input {args.file} does not exist", hint="check the path")
+    print(explain(args.file, load_catalog(args.catalog)))
+    return 0
+
+
 def _run_diff(args) -> int:
     from pipeline.write_diffs import diff_on_demand
     diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root)
@@ -116,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             return _review(args)
         if args.command == "diff":
             return _run_diff(args)
+        if args.command == "explain":
+            return _run_explain(args)
     except PipelineError as err:
         print(err.render(), file=sys.stderr)
         return 2

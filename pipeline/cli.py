@@ -1,5 +1,6 @@
-"""Command line: ``python -m pipeline run [INPUT ...] [--out DIR] [--catalog DIR]``
-and ``python -m pipeline review export|import|status`` (see ``pipeline.review_import``).
+"""Command line: ``python -m pipeline run [INPUT ...] [--out DIR] [--catalog DIR]``,
+``python -m pipeline review export|import|status`` (see ``pipeline.review_import``)
+and ``python -m pipeline diff LOCAL BASELINE [--out DIR]`` (see ``pipeline.write_diffs``).
 
 Parses arguments, calls the library, prints a summary, sets the exit code:
 0 all files read, 1 some files refused, 2 usage errors.
@@ -24,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
     _add_review_parser(sub)
+    _add_diff_parser(sub)
+    _add_explain_parser(sub)
     return parser
 
 
@@ -57,6 +60,46 @@ def _review(args) -> int:
     return 1 if getattr(report, "conflict", 0) else 0
 
 
+def _add_diff_parser(sub) -> None:
+    diff = sub.add_parser(
+        "diff", help="compare two documents: which bundles, scenarios, items and speed-up promises differ",
+        description="Compare LOCAL with BASELINE. Each is a source name as in out/documents.csv (read from the "
+                    "existing dataset in --out, default out/, no re-run) or the path of an input file (read afresh). "
+                    "Writes DIR/diffs/<local>__vs__<baseline>.json, .md and .xlsx.")
+    diff.add_argument("local", help="the local document: source name in the dataset, or input file path")
+    diff.add_argument("baseline", help="the document to compare with (e.g. the provincial list)")
+    diff.add_argument("--out", type=Path, default=Path("out"),
+                      help="dataset folder to read (default: out/); the diff goes to its diffs/ subfolder")
+    diff.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+    diff.add_argument("--root", type=Path, default=Path("raw"), help="bare file names are also looked up here")
+
+
+def _add_explain_parser(sub) -> None:
+    explain = sub.add_parser("explain", help="show how one file is read: tables, headers, cells, mentions, matches")
+    explain.add_argument("file", type=Path)
+    explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+
+
+def _run_explain(args) -> int:
+    from pipeline.catalog import load_catalog
+    from pipeline.explain import explain
+    if not args.file.exists():
+        raise PipelineError(f"input {args.file} does not exist", hint="check the path")
+    print(explain(args.file, load_catalog(args.catalog)))
+    return 0
+
+
+def _run_diff(args) -> int:
+    from pipeline.write_diffs import diff_on_demand
+    diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root)
+    counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items()) or "no differences"
+    print(f"{diff.local['source']} vs {diff.baseline['source']}: {len(diff.findings)} findings ({counts})")
+    for line in [f"note: {n}" for n in diff.notes] + [f"warning: {w}" for w in warnings]:
+        print(line)
+    print("wrote " + ", ".join(paths))
+    return 0
+
+
 def _expand(inputs: list[Path], root: Path, catalog: Path) -> list[Path]:
     from pipeline.run import discover_inputs
     if not inputs:
@@ -87,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             return report.exit_code
         if args.command == "review":
             return _review(args)
+        if args.command == "diff":
+            return _run_diff(args)
+        if args.command == "explain":
+            return _run_explain(args)
     except PipelineError as err:
         print(err.render(), file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from pipeline.catalog import Catalog, load_catalog, read_tsv
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
 from pipeline.write_dataset import write_dataset
+from pipeline.write_diffs import write_all_diffs
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
@@ -95,9 +96,10 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         rel = _relative(path, options.root)
         results.append(process_file(path, rel, catalog, manifest, nlp))
     results.sort(key=lambda r: r[0].document.file)
-    write_dataset(results, catalog, options.out_dir)
+    frames = write_dataset(results, catalog, options.out_dir)
+    diff_warnings = write_all_diffs(options.out_dir, frames, catalog, manifest)
     refused = sorted(r[0].document.message for r in results if r[0].document.status == "refused")
-    warnings = sorted(w for r in results for w in r[0].warnings)
+    warnings = sorted({*(w for r in results for w in r[0].warnings), *diff_warnings})
     return RunReport(
         documents=len(results), mentions=sum(len(r[1]) for r in results),
         needs_review=sum(1 for r in results for m in r[1] if m.needs_review),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, fields
 
 from pipeline.errors import ConfigError, HostileInput, LimitExceeded
 
-__all__ = ["Limits", "Deadline", "check_file_size", "check_zip_members", "check_page_count",
+__all__ = ["Limits", "limits_from_options", "Deadline", "check_file_size", "check_zip_members", "check_page_count",
            "timeout_message", "LIMIT_RANGES"]
 
 _MB = 1024 * 1024
@@ -79,6 +79,28 @@ class Limits:
         return self.max_seconds_per_file * 1.5 + 5
 
 
+def limits_from_options(max_file_mb: float | None = None, max_pages: int | None = None,
+                        max_unpacked_mb: float | None = None, max_unpack_ratio: int | None = None,
+                        max_seconds: float | None = None) -> Limits:
+    """`Limits` from command-line values (megabytes, ``None`` = the default); raises `ConfigError` on bad values.
+
+    >>> limits_from_options(max_file_mb=1.5, max_pages=20).max_file_bytes
+    1572864
+    """
+    values: dict[str, float] = {}
+    for name, value, scale in (("max_file_bytes", max_file_mb, _MB), ("max_pages", max_pages, 1),
+                               ("max_unpacked_bytes", max_unpacked_mb, _MB),
+                               ("max_unpack_ratio", max_unpack_ratio, 1), ("max_seconds_per_file", max_seconds, 1)):
+        if value is not None:
+            values[name] = round(value * scale) if scale != 1 else value
+    return Limits(**values)
+
+
+def _size(n: int) -> str:
+    """Bytes for people: ``97.6 kB``, ``101.0 MB``."""
+    return f"{n / _MB:.1f} MB" if n >= _MB else f"{n / 1024:.1f} kB"
+
+
 def _num(x: float) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
@@ -114,8 +136,8 @@ def timeout_message(rel: str, limits: Limits) -> str:
 
 def check_file_size(size: int, rel: str, limits: Limits) -> None:
     if size > limits.max_file_bytes:
-        raise LimitExceeded(f"the file is {size / _MB:.1f} MB, more than the limit of "
-                            f"{limits.max_file_bytes / _MB:.1f} MB", where=rel,
+        raise LimitExceeded(f"the file is {_size(size)}, more than the limit of {_size(limits.max_file_bytes)}",
+                            where=rel,
                             hint="check that this is the list itself; raise the limit with --max-file-mb if so")
 
 
@@ -131,8 +153,8 @@ def check_zip_members(zf: zipfile.ZipFile, rel: str, limits: Limits) -> None:
                                f"times: a zip bomb", where=rel,
                                hint="do not open this file; ask the publisher for a clean copy")
     if total > limits.max_unpacked_bytes:
-        raise LimitExceeded(f"the package would unpack to {total / _MB:.0f} MB, more than the limit of "
-                            f"{limits.max_unpacked_bytes / _MB:.0f} MB", where=rel,
+        raise LimitExceeded(f"the package would unpack to {_size(total)}, more than the limit of "
+                            f"{_size(limits.max_unpacked_bytes)}", where=rel,
                             hint="check the file; raise the limit with --max-unpacked-mb if it is genuine")
 
 

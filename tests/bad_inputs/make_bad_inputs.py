@@ -5,6 +5,7 @@ misnamed or oddly encoded, derived from the real seeds (raw/*.txt) and fixtures
     python tests/bad_inputs/make_bad_inputs.py DEST      # writes DEST/<kind files>
 
 ``make_corpus(dest)`` returns ``{kind: relative path}``; ``KINDS`` lists the kinds in order.
+It also writes ``manifest.tsv`` giving one file the region "../../x".
 Everything is deterministic (no random bytes) and takes about a second; the biggest files
 are sparse (``huge.txt``) or compress to almost nothing (the zip bomb), so the corpus holds
 under 3 MB on disk. Needs pypdf and openpyxl (test extras).
@@ -298,7 +299,12 @@ KINDS: dict[str, tuple[str, Callable[[], bytes] | None]] = {
     "good DOCX": ("good.docx", fixture("catalog_social_insurance_merged_categories.docx")),
     "good PDF": ("good.pdf", fixture("bundle_baiyin_codes_units_landscape.pdf")),
     "good TXT (seed 004)": ("good.txt", seed_as_is(SEED_CATALOG)),
+    "good provincial TXT (seed 002)": ("provincial.txt", seed_as_is(SEEDS / "002_82660bfd3293e404.txt")),
 }
+
+# The region "../../x" would escape out/diffs/ if used as a file name; the diff writer must sanitise it.
+MANIFEST = ("file\tregion\tprovince\tlevel\n"
+            f"{KINDS['name with spaces, Chinese and path-like parts'][0]}\t../../x\t山东省\tcity\n")
 
 HUGE_BYTES = 101 * _MB   # just over the default Limits.max_file_bytes (100 MB)
 
@@ -316,6 +322,7 @@ def make_corpus(dest: Path) -> dict[str, str]:
         else:
             path.write_bytes(maker())
         written[kind] = name
+    (dest / "manifest.tsv").write_text(MANIFEST, encoding="utf-8")
     return written
 
 

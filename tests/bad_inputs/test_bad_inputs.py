@@ -240,3 +240,20 @@ def test_smaller_limits_refuse_what_the_defaults_accept(kind, limits, message, c
     assert corpus_run[1].loc[rel, "status"] == "ok"
     doc = read_document(root / rel, rel, catalog, limits=Limits(**limits)).document
     assert re.match(re.escape(f"[E150] {rel}: ") + message, doc.message), doc.message
+
+
+def test_cli_password_opens_the_encrypted_pdf_once_the_run_takes_it(corpus, tmp_path, capsys):
+    """Until pipeline.run.RunOptions has ``password`` (and ``limits``) the CLI says so (exit 2), never ignores it."""
+    from dataclasses import fields
+    from pipeline.run import RunOptions
+    root, names = corpus
+    rel = names["encrypted PDF with a user password"]
+    code = main(["run", str(root / rel), "--root", str(root), "--catalog", str(CATALOG), "--out", str(tmp_path / "out"),
+                 "--password", PASSWORD])
+    captured = capsys.readouterr()
+    if "password" in {f.name for f in fields(RunOptions)}:
+        assert code == 0
+        docs = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig").set_index("source")
+        assert docs.loc[rel, "status"] == "ok"
+    else:
+        assert code == 2 and "[E400] this version of the run does not take password yet" in captured.err

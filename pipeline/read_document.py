@@ -38,7 +38,7 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
         extraction = rows_to_extraction(rows, rel, catalog, nlp, deadline)
     except PipelineError as err:
         return _refused(rel, err, sha)
-    except MemoryError as err:
+    except MemoryError:
         return _refused(rel, LimitExceeded("reading ran out of memory", where=rel,
                                            hint="lower the limits (--max-file-mb, --max-pages) or split the file"),
                         sha)

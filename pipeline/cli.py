@@ -43,22 +43,12 @@ def _add_limit_options(run) -> None:
 
 def _run_options(args):
     """RunOptions from the arguments; a bad limit is a usage error naming the setting."""
-    from dataclasses import fields, replace
-
-    from pipeline.limits import Limits, limits_from_options
+    from pipeline.limits import limits_from_options
     from pipeline.run import RunOptions
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
                                  args.max_seconds)
-    options = RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root)
-    wanted = {"limits": limits, "password": args.password}
-    wired = {f.name for f in fields(RunOptions)}
-    # Until RunOptions carries limits and password (pipeline/run.py passes them to read_document),
-    # say so instead of ignoring the options.
-    unwired = sorted(k for k, v in wanted.items() if k not in wired and v not in (None, Limits()))
-    if unwired:
-        raise ConfigError(f"this version of the run does not take {', '.join(unwired)} yet",
-                          hint="run without --password/--max-* options")
-    return replace(options, **{k: v for k, v in wanted.items() if k in wired})
+    return RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root, limits=limits,
+                      password=args.password)
 
 
 def _add_review_parser(sub) -> None:

@@ -120,17 +120,21 @@ def tesseract_available(lang: str = "chi_sim") -> bool:
     return lang in done.stdout.split()
 
 
-def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings()) -> Iterator[Row]:
-    """Read a scanned PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
+def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings(), *, deadline=None,
+                 password: str | None = None) -> Iterator[Row]:
+    """Read a scanned PDF and yield its rows: text lines (``table=0``) and table rows, in page order.
+    ``deadline`` (`pipeline.limits.Deadline`) is checked before every page."""
     items: list[tuple[int, float, object]] = []
     confidences: dict[tuple, float] = {}
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as err:
         raise UnreadableInput(f"the PDF cannot be opened for OCR ({err})", where=rel,
                               hint="re-save or re-download the file") from err
     try:
         for page_no in range(1, len(doc) + 1):
+            if deadline is not None:
+                deadline.check(f"page {page_no} (OCR)")
             tables, lines = read_page(doc[page_no - 1], page_no, settings, rel, confidences)
             items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in lines]
     finally:

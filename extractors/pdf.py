@@ -1,9 +1,11 @@
 """PDF extractor (born-digital PDFs): a PDF -> `Row`s, with pdfplumber at the edge.
 
 Steps, in order:
-1. ``open_pdf``: encrypted and damaged files are refused with `UnreadableInput`; scanned
-   files (page images, no text layer) go to `extractors.ocr` when Tesseract is installed,
-   and are refused with a message saying how to install it otherwise.
+1. ``open_pdf``: damaged files are refused with `UnreadableInput`, encrypted ones without
+   the right password with `EncryptedInput`, files with more pages than ``Limits.max_pages``
+   with `LimitExceeded`, and scanned files (no text layer) or files whose fonts have no
+   Unicode map (text comes out as "(cid:N)") with `NeedsOcr`; ``extract_rows`` then hands
+   them to `extractors.ocr` when Tesseract is installed.
 2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
    placed in the grid cell (merged cells included) under its centre, and the characters of
    a cell are grouped into printed lines that remember their left and right ends
@@ -34,7 +36,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extractors.pdf_lines import Cell, Line, chars_to_lines, lines_to_text, list_label, split_at_gaps
 from extractors.txt import is_header
-from pipeline.errors import ConfigError, UnreadableInput
+from pipeline.errors import ConfigError, EncryptedInput, NeedsOcr, PipelineError, UnreadableInput
+from pipeline.limits import Deadline, Limits, check_page_count
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "PdfSettings", "debug_page"]
@@ -77,59 +80,89 @@ class _Table:
     ruled: bool = True
 
 
-def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings()) -> Iterator[Row]:
+def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *, deadline: Deadline | None = None,
+                 password: str | None = None) -> Iterator[Row]:
     """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
+    deadline = deadline or Deadline(Limits(), rel)
     items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
     try:
-        pdf = open_pdf(path, rel)
-    except _NoTextLayer as err:   # scanned: the OCR path reads it when Tesseract is installed
+        pdf = open_pdf(path, rel, password=password, limits=deadline.limits)
+    except NeedsOcr:   # no usable text layer: the OCR path reads it when Tesseract is installed
         try:
             from extractors import ocr
-        except ImportError:
-            raise err from None
+        except ImportError:   # the OCR extra (opencv) is not installed
+            raise
         if not ocr.tesseract_available():
             raise
-        yield from ocr.extract_rows(path, rel)
+        yield from ocr.extract_rows(path, rel, deadline=deadline, password=password)
         return
     with pdf:
         for page_no, page in enumerate(pdf.pages, 1):
+            deadline.check(f"page {page_no}")
             tables, text_lines = page_to_tables(page, page_no, settings)
             items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
     items.sort(key=lambda it: (it[0], it[1]))
     yield from tables_to_rows(stitch_page_breaks(items), rel, settings)
 
 
-def open_pdf(path: Path, rel: str) -> pdfplumber.PDF:
-    """A readable PDF with a text layer (close it after use); refuses encrypted, damaged and scanned files."""
+def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits = Limits()) -> pdfplumber.PDF:
+    """A readable PDF with a text layer (close it after use); refuses encrypted, damaged, too long and scanned files."""
     pdf = None
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(path, password=password or "")
         pages = list(pdf.pages)
+        check_page_count(len(pages), rel, limits)
         has_text = any(page.chars for page in pages)
+    except PipelineError:
+        pdf.close()
+        raise
     except Exception as err:  # pdfminer raises many types; users need one clear message
         if pdf is not None:
             pdf.close()
         cause = err.args[0] if err.args else err
+        if password and isinstance(err, UnicodeEncodeError):
+            raise EncryptedInput("the password given has characters this PDF's encryption cannot take", where=rel,
+                                 hint="check the password given with --password") from err
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
-            raise UnreadableInput("the PDF is encrypted (password protected)", where=rel,
-                                  hint="ask the publisher for an unprotected copy, or print it to a new PDF") from err
+            if password:
+                raise EncryptedInput("the PDF is encrypted and the password given does not open it", where=rel,
+                                     hint="check the password given with --password") from err
+            raise EncryptedInput("the PDF is encrypted (password protected)", where=rel,
+                                 hint="give its password with --password, or ask the publisher for an "
+                                      "unprotected copy") from err
         raise UnreadableInput(f"the PDF cannot be parsed ({type(cause).__name__})", where=rel,
                               hint="re-save or re-download the file; it may be damaged or truncated") from err
     if not has_text:
         images = sum(len(page.images) for page in pages)
         pdf.close()
-        if images:
-            raise _NoTextLayer("a scanned PDF (page images, no text layer) and no OCR installed", where=rel,
-                               hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
-                                    "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]'), "
-                                    "or ask for the born-digital Word/PDF file")
-        raise UnreadableInput("a PDF without any text", where=rel,
-                              hint="ask for the born-digital Word/PDF file")
+        what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
+        raise NeedsOcr(what, where=rel, hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
+                                             "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]') "
+                                             "to read it by OCR, or ask for the born-digital Word/PDF file")
+    _check_unicode_map(pdf, pages, rel)
     return pdf
 
 
-class _NoTextLayer(UnreadableInput):
-    """Pages are images only: `extract_rows` hands the file to `extractors.ocr` when it can."""
+_CID = re.compile(r"^\(cid:\d+\)$")
+# Share of "(cid:N)" characters above which a page's text is unusable. Real files show a few
+# (symbols in a font without a map); the 淄博 PDF with its maps removed shows half (the rest are
+# digits and Latin letters that still decode).
+_MAX_UNMAPPED_SHARE = 0.2
+
+
+def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
+    """Refuse a PDF whose first page with text has mostly "(cid:N)" characters (fonts without ToUnicode)."""
+    for page_no, page in enumerate(pages, 1):
+        chars = [c["text"] for c in page.chars if c["text"].strip()]
+        if not chars:
+            continue
+        unmapped = sum(1 for t in chars if _CID.match(t))
+        if unmapped > _MAX_UNMAPPED_SHARE * len(chars):
+            pdf.close()
+            raise NeedsOcr(f"page {page_no}: {unmapped} of {len(chars)} characters come out as (cid:N): the "
+                           f"fonts have no Unicode map", where=rel,
+                           hint="run it through OCR (install the OCR extra), or ask for the Word file")
+        return
 
 
 def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[Line]]:

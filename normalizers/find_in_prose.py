@@ -21,7 +21,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["build_prose_nlp", "CatalogMentions"]
+__all__ = ["build_prose_nlp", "CatalogMentions", "render_mentions"]
 
 _ENUMERATION = re.compile(r"(?:包括|包含)[:：∶]?(?P<body>[^。\n]+)")
 # separators outside brackets only: "统筹地区以外交通、食宿费申领（含A、B）" keeps its inner 、
@@ -72,3 +72,10 @@ def build_prose_nlp(names: Iterable[str]) -> Language:
     component = nlp.add_pipe("catalog_mentions")
     component.add_names(names)
     return nlp
+
+
+def render_mentions(nlp: Language, text: str) -> str:
+    """HTML (displaCy) marking every mention found in ``text``, for a reviewer to look at."""
+    from spacy import displacy
+    return displacy.render(nlp(text), style="ent", page=True, jupyter=False,
+                           options={"colors": {"ITEM": "#ffe08a", "CATALOG": "#a6e3a1"}})

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from normalizers.find_in_prose import build_prose_nlp
 from normalizers.match_catalog import match
+from pipeline.limits import Limits
 from pipeline.catalog import Catalog, load_catalog, read_tsv
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
 from pipeline.write_dataset import write_dataset
+from pipeline.write_diffs import write_all_diffs
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
@@ -29,6 +31,8 @@ class RunOptions:
     catalog_dir: Path = DEFAULT_RAW / "catalog"
     root: Path = DEFAULT_RAW          # provenance file names are relative to this folder
     manifest: Path | None = None      # default: <root>/manifest.tsv when it exists
+    limits: Limits = Limits()         # per-file size, pages, unpacked bytes, seconds (pipeline.limits)
+    password: str | None = None       # opens encrypted PDFs
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,10 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp) -> tuple[Extraction, tuple[Match, ...]]:
+def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp, limits: Limits = Limits(),
+                 password: str | None = None) -> tuple[Extraction, tuple[Match, ...]]:
     """Read and match one file (pure apart from reading it)."""
-    extraction = read_document(path, rel, catalog, manifest, nlp)
+    extraction = read_document(path, rel, catalog, manifest, nlp, limits=limits, password=password)
     matches = tuple(match(m, catalog.index) for m in extraction.mentions)
     return extraction, matches
 
@@ -93,11 +98,12 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
     results = []
     for path in sorted(inputs):
         rel = _relative(path, options.root)
-        results.append(process_file(path, rel, catalog, manifest, nlp))
+        results.append(process_file(path, rel, catalog, manifest, nlp, options.limits, options.password))
     results.sort(key=lambda r: r[0].document.file)
-    write_dataset(results, catalog, options.out_dir)
+    frames = write_dataset(results, catalog, options.out_dir)
+    diff_warnings = write_all_diffs(options.out_dir, frames, catalog, manifest)
     refused = sorted(r[0].document.message for r in results if r[0].document.status == "refused")
-    warnings = sorted(w for r in results for w in r[0].warnings)
+    warnings = sorted({*(w for r in results for w in r[0].warnings), *diff_warnings})
     return RunReport(
         documents=len(results), mentions=sum(len(r[1]) for r in results),
         needs_review=sum(1 for r in results for m in r[1] if m.needs_review),

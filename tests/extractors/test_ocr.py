@@ -41,7 +41,7 @@ def test_without_tesseract_a_scan_is_refused_with_how_to_install_it(monkeypatch)
     monkeypatch.setattr(ocr, "tesseract_available", lambda lang="chi_sim": False)
     with pytest.raises(UnreadableInput) as err:
         list(extract_pdf_rows(SCANS / "prose_zibo_numbered_items.scan300.pdf", "raw/淄博/附件.pdf"))
-    assert err.value.code == "E100"
+    assert err.value.code == "E120"   # NeedsOcr
     assert "tesseract-ocr-chi-sim" in err.value.render() and "raw/淄博/附件.pdf" in err.value.render()
 
 

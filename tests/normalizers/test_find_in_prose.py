@@ -87,3 +87,12 @@ def test_entities_never_overlap_and_index_the_text(nlp, text):
     ents = list(doc.ents)
     assert all(a.end <= b.start for a, b in zip(ents, ents[1:]))
     assert all(e.label_ in ("ITEM", "CATALOG") and e.text == text[e.start_char:e.end_char] for e in ents)
+
+
+def test_displacy_shows_the_mentions_of_the_zibo_sentence(nlp):
+    from normalizers.find_in_prose import render_mentions
+    line = next(l for l in read_seeds()[ZIBO].splitlines() if l.startswith("(一)单位就业"))
+    html = render_mentions(nlp, line)
+    for ent in nlp(line).ents:
+        assert ent.text in html
+    assert html.count("<mark") == len(nlp(line).ents) == 6

@@ -4,8 +4,8 @@ Steps, in order:
 1. ``open_pdf``: damaged files are refused with `UnreadableInput`, encrypted ones without
    the right password with `EncryptedInput`, files with more pages than ``Limits.max_pages``
    with `LimitExceeded`, and scanned files (no text layer) or files whose fonts have no
-   Unicode map (text comes out as "(cid:N)") with `NeedsOcr`; ``extract_rows`` then hands
-   them to `extractors.ocr` when Tesseract is installed.
+   Unicode map (text comes out as "(cid:N)") with `NeedsOcr`; ``extract_rows`` hands
+   scanned files to `extractors.ocr` when Tesseract is installed.
 2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
    placed in the grid cell (merged cells included) under its centre, and the characters of
    a cell are grouped into printed lines that remember their left and right ends
@@ -87,12 +87,9 @@ def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *,
     items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
     try:
         pdf = open_pdf(path, rel, password=password, limits=deadline.limits)
-    except NeedsOcr:   # no usable text layer: the OCR path reads it when Tesseract is installed
-        try:
-            from extractors import ocr
-        except ImportError:   # the OCR extra (opencv) is not installed
-            raise
-        if not ocr.tesseract_available():
+    except _NoTextLayer:   # page images only: the OCR path reads them when Tesseract is installed
+        ocr = _ocr_reader()
+        if ocr is None:
             raise
         yield from ocr.extract_rows(path, rel, deadline=deadline, password=password)
         return
@@ -136,11 +133,25 @@ def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits =
         images = sum(len(page.images) for page in pages)
         pdf.close()
         what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
-        raise NeedsOcr(what, where=rel, hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
-                                             "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]') "
-                                             "to read it by OCR, or ask for the born-digital Word/PDF file")
+        kind = _NoTextLayer if images else NeedsOcr
+        raise kind(what, where=rel, hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
+                                         "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]') "
+                                         "to read it by OCR, or ask for the born-digital Word/PDF file")
     _check_unicode_map(pdf, pages, rel)
     return pdf
+
+
+class _NoTextLayer(NeedsOcr):
+    """A scanned PDF (page images, no text layer): `extract_rows` hands it to `extractors.ocr`."""
+
+
+def _ocr_reader():
+    """`extractors.ocr` when it can run here (the OCR extra and Tesseract with chi_sim), else None."""
+    try:
+        from extractors import ocr
+    except ImportError:
+        return None
+    return ocr if ocr.tesseract_available() else None
 
 
 _CID = re.compile(r"^\(cid:\d+\)$")

@@ -121,7 +121,8 @@ def pair_bundles(local: dict[str, str], baseline: dict[str, str],
         for bno in rest_b:
             if lid[lno] and bid[bno]:
                 continue            # two different national bundles are never the same
-            score = max(fuzz.ratio(a, b) for a in _name_variants(local[lno]) for b in _name_variants(baseline[bno]))
+            score = max((fuzz.ratio(a, b) for a in _name_variants(local[lno]) for b in _name_variants(baseline[bno])),
+                        default=0.0)   # a bundle without a name (a scan's name cell read as nothing) pairs by no name
             if score >= BUNDLE_FUZZY:
                 fuzzy.append((score, lno, bno))
     pairs += [(l, b, f"name similarity {s:.0f}") for l, b, s in _greedy(fuzzy)]

@@ -133,7 +133,8 @@ def pair_bundles(local: dict[str, str], baseline: dict[str, str],
 
 
 def _no_sort(no: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 10**6 for p in re.split(r"[-.]", str(no))) + (str(no),)
+    # parts and the text apart: "1" and "1-1" (numbers a scan's OCR can give) must compare without a str/int clash
+    return tuple(int(p) if p.isdigit() else 10**6 for p in re.split(r"[-.]", str(no))), str(no)
 
 
 def _suffix(code: str) -> str:

@@ -406,12 +406,26 @@ _NEVER_FIRST = set("”’\"'")   # Chinese typesetting never starts a line with
 _NEVER_LAST = set("“‘")        # nor ends one with an opening quote: read there, they are dust
 
 
+_DOTS = set(".,·'`、")
+
+
+def _without_loose_dots(group: list[OcrChar]) -> list[OcrChar]:
+    """Without dots standing apart at either end of a line ('. 附件1 . .'): specks, not text."""
+    h = max(c.box[3] - c.box[1] for c in group)
+    while len(group) > 1 and group[0].text in _DOTS and group[1].box[0] - group[0].box[2] > 0.5 * h:
+        group = group[1:]
+    while len(group) > 1 and group[-1].text in _DOTS and group[-1].box[0] - group[-2].box[2] > 0.5 * h:
+        group = group[:-1]
+    return group
+
+
 def _chars_to_line(group: list[OcrChar], page_no: int, scale: float, settings: OcrSettings) -> tuple[Line, float]:
     # Tesseract's reading order, not the boxes' order: the box of a "-" can start left of the digit before it
     while len(group) > 1 and group[0].text in _NEVER_FIRST:
         group = group[1:]
     while len(group) > 1 and group[-1].text in _NEVER_LAST:
         group = group[:-1]
+    group = _without_loose_dots(group)
     size = statistics.median(c.box[3] - c.box[1] for c in group) if len(group) > 2 else \
         max(c.box[3] - c.box[1] for c in group)
     text, boxes, prev = "", [], None

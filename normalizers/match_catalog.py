@@ -57,7 +57,7 @@ class CatalogIndex:
 
 def local_id(text: str) -> str:
     """Stable id of an item without a national code: ``X-`` + 8 hex digits of its name key."""
-    return "X-" + hashlib.sha1(name_key(text).encode("utf-8")).hexdigest()[:8]
+    return "X-" + hashlib.sha1(name_key(text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def decision_key(mention: Mention) -> tuple[str, str]:

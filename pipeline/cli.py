@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
+    run.add_argument("--cache", type=Path, help="cache of per-file results (default: .cache in the output folder)")
+    run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
+    run.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     _add_review_parser(sub)
     return parser
 
@@ -82,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from pipeline.run import RunOptions, run
             inputs = _expand(args.inputs, args.root, args.catalog)
-            report = run(inputs, RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root))
+            report = run(inputs, RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root,
+                                            cache_dir=args.cache, use_cache=not args.no_cache, jobs=args.jobs,
+                                            progress=True))
             print(report.summary())
             return report.exit_code
         if args.command == "review":

@@ -3,24 +3,35 @@
 ``run(inputs, options) -> RunReport`` is the library entry; the CLI is a thin layer
 over it. A file that cannot be read is recorded (status ``refused`` and the reason in
 ``documents.csv``) and the run goes on; the report lists every problem, sorted.
+
+Steps: ``discover_inputs`` -> per file, ``entry_key`` (bytes, name, manifest row, catalog
+fingerprint, code version) -> cached rows, or ``process_file`` in a worker process
+(catalog, prose model and match memo loaded once per worker) -> ``frames_from_rows`` in
+file order -> ``write_tables`` into a staging folder -> ``Staging.commit``. Results do not
+depend on how files are scheduled over workers: rows are gathered in sorted file order.
 """
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from normalizers.find_in_prose import build_prose_nlp
-from normalizers.match_catalog import match
+from pipeline.cache import ResultCache, code_version, entry_key
 from pipeline.catalog import Catalog, load_catalog, read_tsv
+from pipeline.match_batch import MatchMemo
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
-from pipeline.write_dataset import write_dataset
+from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, write_tables
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
 DEFAULT_RAW = Path("raw")
 _SKIP_NAMES = {"manifest.tsv", "README.md", ".gitkeep"}
+# below this many files to read, a worker pool costs more (start-up, loading) than it saves
+_POOL_FROM = 8
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,10 @@ class RunOptions:
     catalog_dir: Path = DEFAULT_RAW / "catalog"
     root: Path = DEFAULT_RAW          # provenance file names are relative to this folder
     manifest: Path | None = None      # default: <root>/manifest.tsv when it exists
+    cache_dir: Path | None = None     # default: <out_dir>/.cache (kept with the dataset)
+    use_cache: bool = True
+    jobs: int = 0                     # worker processes; 0 = one per core
+    progress: bool = False            # progress bar on a terminal, a few plain lines otherwise
 
 
 @dataclass(frozen=True)
@@ -39,14 +54,15 @@ class RunReport:
     refused: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     out_dir: str = ""
+    reused: int = 0                   # files whose cached result was used
 
     @property
     def exit_code(self) -> int:
         return 1 if self.refused else 0
 
     def summary(self) -> str:
-        lines = [f"{self.documents} documents, {self.mentions} item mentions, "
-                 f"{self.needs_review} flagged for review -> {self.out_dir}"]
+        lines = [f"{self.documents} documents ({self.reused} unchanged, from the cache), {self.mentions} item "
+                 f"mentions, {self.needs_review} flagged for review -> {self.out_dir}"]
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"refused: {r}" for r in self.refused]
         return "\n".join(lines)
@@ -79,29 +95,134 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp) -> tuple[Extraction, tuple[Match, ...]]:
+def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp,
+                 memo: MatchMemo | None = None) -> tuple[Extraction, tuple[Match, ...]]:
     """Read and match one file (pure apart from reading it)."""
     extraction = read_document(path, rel, catalog, manifest, nlp)
-    matches = tuple(match(m, catalog.index) for m in extraction.mentions)
-    return extraction, matches
+    memo = memo or MatchMemo(catalog.index)
+    return extraction, memo.match_all(extraction.mentions)
+
+
+class _Worker:
+    """What one process needs to read files: catalog, prose model and match memo, loaded once."""
+
+    def __init__(self, catalog_dir: Path, manifest: dict) -> None:
+        from normalizers.find_in_prose import build_prose_nlp
+        self.catalog = load_catalog(catalog_dir, load_decisions(catalog_dir))
+        self.nlp = build_prose_nlp(self.catalog.names_and_aliases())
+        self.memo = MatchMemo(self.catalog.index)
+        self.manifest = manifest
+
+    def payload(self, path: Path, rel: str) -> dict:
+        extraction, matches = process_file(path, rel, self.catalog, self.manifest, self.nlp, self.memo)
+        doc = extraction.document
+        return {"rows": file_rows(extraction, matches), "warnings": list(extraction.warnings),
+                "refused": doc.message if doc.status == "refused" else "",
+                "needs_review": sum(1 for m in matches if m.needs_review)}
+
+
+# The worker process's state, set once by the pool initializer (one per process, never shared).
+_WORKER: list[_Worker] = []
+
+
+def _init_worker(catalog_dir: Path, manifest: dict) -> None:
+    _WORKER[:] = [_Worker(catalog_dir, manifest)]
+
+
+def _work(task: tuple[str, str, str, ResultCache | None]) -> dict:
+    path, rel, key, cache = task
+    payload = _WORKER[0].payload(Path(path), rel)
+    if cache is not None:
+        cache.put(key, payload)
+    return payload
+
+
+def _read_all(tasks: list[tuple[str, str, str, ResultCache | None]], options: RunOptions, manifest: dict):
+    """Payloads of the files to read, in task order, in a pool when there are enough of them."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) < _POOL_FROM:
+        if tasks:
+            _init_worker(options.catalog_dir, manifest)
+        try:
+            yield from map(_work, tasks)
+        finally:
+            _WORKER.clear()
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_init_worker,
+                             initargs=(options.catalog_dir, manifest)) as pool:
+        yield from pool.map(_work, tasks, chunksize=4)
 
 
 def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
     catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
     manifest = load_manifest(options.manifest or options.root / "manifest.tsv")
-    nlp = build_prose_nlp(catalog.names_and_aliases())
-    results = []
-    for path in sorted(inputs):
-        rel = _relative(path, options.root)
-        results.append(process_file(path, rel, catalog, manifest, nlp))
-    results.sort(key=lambda r: r[0].document.file)
-    write_dataset(results, catalog, options.out_dir)
-    refused = sorted(r[0].document.message for r in results if r[0].document.status == "refused")
-    warnings = sorted(w for r in results for w in r[0].warnings)
+    staging = Staging(options.out_dir)
+    try:
+        cache = _cache(options, staging) if options.use_cache else None
+        code = code_version()
+        files = sorted(((p, _relative(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
+        cached, tasks, order = {}, [], []
+        for path, rel in files:
+            data = path.read_bytes() if path.is_file() else b""
+            key = entry_key(data, rel, manifest.get(rel), catalog.fingerprint, code)
+            hit = cache.get(key) if cache is not None else None
+            if hit is not None:
+                cached[len(order)] = hit
+            else:
+                tasks.append((str(path), rel, key, cache))
+            order.append(rel)
+        progress = _Progress(len(files), options.progress)
+        fresh = _read_all(tasks, options, manifest)
+        totals = {"mentions": 0, "needs_review": 0, "warnings": [], "refused": []}
+
+        def payloads():
+            for i in range(len(order)):
+                payload = cached[i] if i in cached else next(fresh)
+                totals["mentions"] += len(payload["rows"]["items"])
+                totals["needs_review"] += payload["needs_review"]
+                totals["warnings"] += payload["warnings"]
+                totals["refused"] += [payload["refused"]] if payload["refused"] else []
+                progress.step()
+                yield payload["rows"]
+
+        frames = frames_from_rows(payloads())
+        progress.close()
+        write_tables(frames, staging.path)
+        staging.commit()
+    finally:
+        staging.abandon()
     return RunReport(
-        documents=len(results), mentions=sum(len(r[1]) for r in results),
-        needs_review=sum(1 for r in results for m in r[1] if m.needs_review),
-        refused=tuple(refused), warnings=tuple(warnings), out_dir=str(options.out_dir))
+        documents=len(order), mentions=totals["mentions"], needs_review=totals["needs_review"],
+        refused=tuple(sorted(totals["refused"])), warnings=tuple(sorted(totals["warnings"])),
+        out_dir=str(options.out_dir), reused=len(cached))
+
+
+def _cache(options: RunOptions, staging: Staging) -> ResultCache:
+    if options.cache_dir is not None:
+        return ResultCache([options.cache_dir], options.cache_dir)
+    return ResultCache([Path(options.out_dir) / CACHE_DIR_NAME], staging.path / CACHE_DIR_NAME)
+
+
+class _Progress:
+    """tqdm bar on a terminal; otherwise a plain line at every tenth (CI logs stay short)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.bar = total, 0, None
+        self.enabled = enabled and total > 0
+        if self.enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr)
+
+    def step(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update()
+        elif self.enabled and (self.done == self.total or self.done % max(1, self.total // 10) == 0):
+            print(f"read {self.done}/{self.total} files", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def load_decisions(catalog_dir: Path) -> dict[tuple[str, str], str]:

@@ -66,11 +66,18 @@ def _touch_one(docs: Path, n: int) -> None:
 
 
 def _f1(out: Path, gold_dir: Path) -> tuple[float, float]:
-    from pipeline.bench import _score_all
-    from pipeline.score import load_gold
+    from pipeline.score import Score, load_gold, pick_gold, score_items
     from pipeline.write_dataset import load
     frames = load(out)
-    total, _ = _score_all(frames["items"], frames["catalog_rows"], load_gold(gold_dir))
+    golds, total = load_gold(gold_dir), Score()
+    catalog_rows = dict(iter(frames["catalog_rows"].groupby("source")))
+    empty = frames["items"].iloc[:0]
+    by_source = dict(iter(frames["items"].groupby("source")))
+    for source in sorted(set(by_source) | set(catalog_rows)):   # one pass; bench._score_all filters per source
+        predicted = by_source.get(source, empty).reset_index(drop=True)
+        gold = pick_gold(source, predicted, golds)
+        if gold is not None:
+            total = total + score_items(predicted, gold, catalog_rows.get(source))
     return total.f1, total.recovered_share
 
 
@@ -86,18 +93,21 @@ def scale(sizes: list[int], workdir: Path, catalog: Path, repeat: int, cold_repe
             print(f"[{n}] corpus generated in {time.perf_counter() - started:.1f} s", flush=True)
         docs, out = corpus / "docs", workdir / f"out_{n}"
         colds = []
+        if cold_repeat == 0 and not out.exists():
+            cold_repeat = 1          # 0 means: reuse the dataset (and cache) of an earlier cold run
         for _ in range(cold_repeat):
             subprocess.run(["rm", "-rf", str(out)], check=True)
             colds.append(_run(docs, out, catalog))
             print(f"[{n}] cold {colds[-1]['wall']:.2f} s  {colds[-1]['summary']}", flush=True)
-        f1, recovered = _f1(out, corpus / "gold")
         warms = [_run(docs, out, catalog) for _ in range(repeat)]
+        f1, recovered = _f1(out, corpus / "gold")
         changed = []
         for k in range(repeat):
             _touch_one(docs, k)
             changed.append(_run(docs, out, catalog))
-        row = {"docs": n, "mentions": int(colds[-1]["summary"].split(" item mentions")[0].split()[-1]),
-               "cold_s": statistics.median(r["wall"] for r in colds),
+        last = (colds or warms)[-1]
+        row = {"docs": n, "mentions": int(last["summary"].split(" item mentions")[0].split()[-1]),
+               "cold_s": statistics.median(r["wall"] for r in colds) if colds else float("nan"),
                "warm_s": statistics.median(r["wall"] for r in warms),
                "one_changed_s": statistics.median(r["wall"] for r in changed),
                "peak_main_mib": max(r["self_kib"] for r in colds + warms + changed) / 1024,

@@ -23,14 +23,20 @@ from pathlib import Path
 __all__ = ["ResultCache", "entry_key", "code_version"]
 
 _PACKAGES = ("pipeline", "extractors", "normalizers")
+# Tools beside the run that cannot change a file's result: editing them keeps the cache.
+_NOT_IN_RUN = frozenset({"pipeline/bench.py", "pipeline/bench_pdf.py", "pipeline/bench_scale.py",
+                         "pipeline/make_corpus.py", "pipeline/review_export.py", "pipeline/review_import.py",
+                         "pipeline/score.py", "pipeline/cli.py", "pipeline/__main__.py"})
 
 
 def code_version(project: Path | None = None) -> str:
-    """Hash of every ``.py`` file of the project's packages (names and bytes)."""
+    """Hash of the ``.py`` files of the project's packages (names and bytes), tools aside."""
     project = Path(project) if project else Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for package in _PACKAGES:
         for path in sorted((project / package).rglob("*.py")):
+            if path.relative_to(project).as_posix() in _NOT_IN_RUN:
+                continue
             digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -51,6 +57,9 @@ class ResultCache:
 
     def _path(self, folder: Path, key: str) -> Path:
         return folder / key[:2] / f"{key}.json.z"
+
+    def has(self, key: str) -> bool:
+        return any(self._path(folder, key).exists() for folder in self.read_dirs)
 
     def get(self, key: str):
         """The stored payload, or None."""

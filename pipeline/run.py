@@ -9,10 +9,14 @@ fingerprint, code version) -> cached rows, or ``process_file`` in a worker proce
 (catalog, prose model and match memo loaded once per worker) -> ``frames_from_rows`` in
 file order -> ``write_tables`` into a staging folder -> ``Staging.commit``. Results do not
 depend on how files are scheduled over workers: rows are gathered in sorted file order.
+When the files, the catalog and the code are those of the run that wrote ``out/`` (its key
+is kept in ``out/.cache/run.json``) and ``out/`` is whole, nothing is read or written.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +28,7 @@ from pipeline.catalog import Catalog, load_catalog, read_tsv
 from pipeline.match_batch import MatchMemo
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
-from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, write_tables
+from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, owned_files, write_tables
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
@@ -161,23 +165,28 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         cache = _cache(options, staging) if options.use_cache else None
         code = code_version()
         files = sorted(((p, _relative(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
-        cached, tasks, order = {}, [], []
-        for path, rel in files:
-            data = path.read_bytes() if path.is_file() else b""
-            key = entry_key(data, rel, manifest.get(rel), catalog.fingerprint, code)
-            hit = cache.get(key) if cache is not None else None
-            if hit is not None:
-                cached[len(order)] = hit
-            else:
-                tasks.append((str(path), rel, key, cache))
-            order.append(rel)
+        order = [rel for _, rel in files]
+        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
+                          code) for path, rel in files]
+        run_key = _run_key(order, keys, catalog.fingerprint, code)
+        previous = _unchanged(options, run_key)
+        if previous is not None:       # same files, catalog and code as the run that wrote out/
+            return RunReport(**previous, out_dir=str(options.out_dir), reused=len(order))
+        stored = {i for i, key in enumerate(keys) if cache is not None and cache.has(key)}
+        tasks = [(str(path), rel, key, cache) for i, ((path, rel), key) in enumerate(zip(files, keys))
+                 if i not in stored]
         progress = _Progress(len(files), options.progress)
         fresh = _read_all(tasks, options, manifest)
         totals = {"mentions": 0, "needs_review": 0, "warnings": [], "refused": []}
+        fallback: list[_Worker] = []
 
         def payloads():
             for i in range(len(order)):
-                payload = cached[i] if i in cached else next(fresh)
+                payload = cache.get(keys[i]) if i in stored else next(fresh)
+                if payload is None:    # an entry that vanished or was damaged since: read the file here
+                    fallback[:] = fallback or [_Worker(options.catalog_dir, manifest)]
+                    payload = fallback[0].payload(files[i][0], files[i][1])
+                    cache.put(keys[i], payload)
                 totals["mentions"] += len(payload["rows"]["items"])
                 totals["needs_review"] += payload["needs_review"]
                 totals["warnings"] += payload["warnings"]
@@ -188,13 +197,42 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         frames = frames_from_rows(payloads())
         progress.close()
         write_tables(frames, staging.path)
+        figures = dict(documents=len(order), mentions=totals["mentions"], needs_review=totals["needs_review"],
+                       refused=tuple(sorted(totals["refused"])), warnings=tuple(sorted(totals["warnings"])))
+        if cache is not None and options.cache_dir is None:
+            (staging.path / CACHE_DIR_NAME).mkdir(exist_ok=True)
+            (staging.path / CACHE_DIR_NAME / _RUN_KEY).write_text(
+                json.dumps({"key": run_key, "report": figures}, ensure_ascii=False, sort_keys=True) + "\n",
+                encoding="utf-8")
         staging.commit()
     finally:
         staging.abandon()
-    return RunReport(
-        documents=len(order), mentions=totals["mentions"], needs_review=totals["needs_review"],
-        refused=tuple(sorted(totals["refused"])), warnings=tuple(sorted(totals["warnings"])),
-        out_dir=str(options.out_dir), reused=len(cached))
+    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored))
+
+
+_RUN_KEY = "run.json"
+
+
+def _run_key(rels: list[str], keys: list[str], catalog_fingerprint: str, code: str) -> str:
+    digest = hashlib.sha256(f"{catalog_fingerprint}\0{code}\0".encode())
+    for rel, key in zip(rels, keys):
+        digest.update(f"{rel}\0{key}\n".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(options: RunOptions, run_key: str) -> dict | None:
+    """The last run's report when it read exactly these files with this catalog and code, and out/ is whole."""
+    if not options.use_cache or options.cache_dir is not None:
+        return None
+    out = Path(options.out_dir)
+    try:
+        last = json.loads((out / CACHE_DIR_NAME / _RUN_KEY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if last.get("key") != run_key or not all((out / name).exists() for name in owned_files()):
+        return None
+    report = last["report"]
+    return {**report, "refused": tuple(report["refused"]), "warnings": tuple(report["warnings"])}
 
 
 def _cache(options: RunOptions, staging: Staging) -> ResultCache:

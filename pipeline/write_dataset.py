@@ -27,12 +27,18 @@ from pipeline.records import Extraction, Match
 from pipeline.schema import TABLES, data_dictionary, schema_bytes, table
 
 __all__ = ["TABLES", "TABLE_NAMES", "write_dataset", "write_tables", "load", "items_frame", "file_rows",
-           "frames_from_rows", "atomic_write_bytes", "Staging", "CACHE_DIR_NAME"]
+           "frames_from_rows", "atomic_write_bytes", "Staging", "CACHE_DIR_NAME", "owned_files"]
 
 TABLE_NAMES = tuple(t.name for t in TABLES)
 _BASE_TABLES = ("documents", "bundles", "scenarios", "items", "catalog_rows")   # the rest are views over items
 CACHE_DIR_NAME = ".cache"
 _OWNED = ({f"{n}.{ext}" for n in TABLE_NAMES for ext in ("csv", "parquet")} | {"schema", "README.md"})
+
+
+def owned_files() -> list[str]:
+    """The entries of ``out/`` a run writes (tables, schemas, data dictionary)."""
+    return sorted(f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")) + [
+        f"schema/{t.name}.schema.json" for t in TABLES] + ["README.md"]
 
 
 def _mention_id(m) -> str:
@@ -69,28 +75,50 @@ def file_rows(extraction: Extraction, matches: tuple[Match, ...]) -> dict[str, l
     }
 
 
-def _frame(name: str, rows_columns: list[list]) -> pd.DataFrame:
-    spec = table(name)
-    data = {c.name: pd.Series(values, dtype=c.pandas_dtype) for c, values in zip(spec.columns, rows_columns)}
-    frame = pd.DataFrame(data, columns=spec.names)
-    return frame.sort_values(list(spec.sort_by), kind="mergesort").reset_index(drop=True)
-
-
 def _view(items: pd.DataFrame, name: str, kind: str) -> pd.DataFrame:
     spec = table(name)
     return items.loc[items["list_kind"] == kind, spec.names].reset_index(drop=True)
 
 
+# rows gathered as Python objects before they are packed into typed (Arrow-backed) columns
+_PACK_EVERY = 20_000
+
+
+class _Columns:
+    """One table's values, column-wise: Python lists packed into typed Series every _PACK_EVERY rows."""
+
+    def __init__(self, name: str) -> None:
+        self.spec = table(name)
+        self.lists: list[list] = [[] for _ in self.spec.columns]
+        self.packed: list[list[pd.Series]] = [[] for _ in self.spec.columns]
+
+    def add(self, rows: list) -> None:
+        for row in rows:
+            for col, value in zip(self.lists, row):
+                col.append(value)
+        if len(self.lists[0]) >= _PACK_EVERY:
+            self._pack()
+
+    def _pack(self) -> None:
+        for i, column in enumerate(self.spec.columns):
+            self.packed[i].append(pd.Series(self.lists[i], dtype=column.pandas_dtype))
+            self.lists[i] = []
+
+    def frame(self) -> pd.DataFrame:
+        self._pack()
+        data = {c.name: pd.concat(parts, ignore_index=True).astype(c.pandas_dtype)
+                for c, parts in zip(self.spec.columns, self.packed)}
+        frame = pd.DataFrame(data, columns=self.spec.names)
+        return frame.sort_values(list(self.spec.sort_by), kind="mergesort").reset_index(drop=True)
+
+
 def frames_from_rows(per_file: Iterable[dict[str, list[tuple]]]) -> dict[str, pd.DataFrame]:
-    """All files' rows -> one DataFrame per table (column-wise, so rows are not kept twice)."""
-    columns = {n: [[] for _ in table(n).columns] for n in _BASE_TABLES}
+    """All files' rows -> one DataFrame per table (column-wise and packed, so rows are not kept as objects)."""
+    columns = {n: _Columns(n) for n in _BASE_TABLES}
     for rows in per_file:
         for name in _BASE_TABLES:
-            cols = columns[name]
-            for row in rows[name]:
-                for col, value in zip(cols, row):
-                    col.append(value)
-    frames = {name: _frame(name, columns.pop(name)) for name in _BASE_TABLES}
+            columns[name].add(rows[name])
+    frames = {name: columns.pop(name).frame() for name in _BASE_TABLES}
     frames["speedup"] = _view(frames["items"], "speedup", "speedup")
     frames["hotlist"] = _view(frames["items"], "hotlist", "hotlist")
     return {name: frames[name] for name in TABLE_NAMES}

@@ -94,3 +94,29 @@ def test_explicit_cache_folder_is_used_across_output_folders(tmp_path):
                                                             root=root, cache_dir=cache))
     assert report.reused == 5 and not (tmp_path / "b" / ".cache").exists()
     assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
+
+
+def test_nothing_changed_leaves_out_untouched_until_a_table_is_missing(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    first = run(discover_inputs(root, CATALOG), options)
+    stamp = (tmp_path / "out" / "items.csv").stat().st_mtime_ns
+    again = run(discover_inputs(root, CATALOG), options)
+    assert (tmp_path / "out" / "items.csv").stat().st_mtime_ns == stamp
+    assert (again.documents, again.mentions, again.warnings) == (first.documents, first.mentions, first.warnings)
+    cold = _bytes(tmp_path / "out")
+    (tmp_path / "out" / "hotlist.csv").unlink()
+    assert run(discover_inputs(root, CATALOG), options).reused == 5
+    assert _bytes(tmp_path / "out") == cold
+
+
+def test_a_damaged_cache_entry_is_read_again(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    cold = _bytes(tmp_path / "out")
+    entry = sorted((tmp_path / "out" / ".cache").rglob("*.json.z"))[0]
+    entry.write_bytes(b"not zlib")
+    (tmp_path / "out" / ".cache" / "run.json").unlink()
+    run(discover_inputs(root, CATALOG), options)
+    assert _bytes(tmp_path / "out") == cold

@@ -13,7 +13,6 @@ repeats.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterable
 
 from normalizers.match_catalog import CatalogIndex, match
@@ -48,7 +47,9 @@ class MatchMemo:
             answer = self._answers[key] = match(mention, self.index)
             return answer
         self.hits += 1
-        return answer if answer.mention == mention else replace(answer, mention=mention)
+        # dataclasses.replace(answer, mention=mention), spelled out: it is the hot path
+        return Match(mention, answer.codes, answer.canonical_id, answer.canonical_name, answer.method, answer.score,
+                     answer.reason, answer.needs_review, answer.candidates)
 
     def match_all(self, mentions: Iterable[Mention]) -> tuple[Match, ...]:
         return tuple(self.match(m) for m in mentions)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -144,11 +143,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _write_frame(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
-    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.1f")
-    (out_dir / f"{name}.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, engine="pyarrow")
-    (out_dir / f"{name}.parquet").write_bytes(buffer.getvalue())
+    # streamed to the files (not built in memory first): a national items table is hundreds of MB as text
+    frame.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", float_format="%.1f", encoding="utf-8-sig")
+    frame.to_parquet(out_dir / f"{name}.parquet", index=False, engine="pyarrow")
 
 
 def write_tables(frames: dict[str, pd.DataFrame], folder: Path) -> None:

@@ -1,9 +1,11 @@
 """DOCX extractor: a Word document -> `Row`s, with python-docx at the edge.
 
 Steps, in order:
-1. ``open_docx``: python-docx reads the package (its lxml parser does not resolve
-   entities and never fetches from the network); damaged or non-Word files are refused
-   with `UnreadableInput`.
+1. ``open_docx``: ``check_package`` refuses a package whose XML declares a DOCTYPE or
+   entities (Word never writes them: an entity bomb or an attempt to read local files);
+   then python-docx reads it (its lxml parser does not resolve entities and never fetches
+   from the network); damaged or non-Word files are refused with `UnreadableInput`.
+   (Zip bombs are refused earlier, from the zip directory, by ``extractors.sniff_format``.)
 2. ``body_to_blocks``: the body's paragraphs and tables in document order (content
    controls are looked into); empty paragraphs are skipped.
 3. ``table_to_grid``: every ``w:tr`` is laid on the table grid: a cell spanning columns
@@ -25,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.errors import ConfigError, UnreadableInput
+from pipeline.errors import ConfigError, HostileInput, PipelineError, UnreadableInput
+from pipeline.limits import Deadline, Limits, check_zip_members
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "DocxSettings", "debug_blocks"]
@@ -64,34 +67,61 @@ class _Table:
     rows: list[list[str | None]]
 
 
-def extract_rows(path: Path, rel: str, settings: DocxSettings = DocxSettings()) -> Iterator[Row]:
+def extract_rows(path: Path, rel: str, settings: DocxSettings = DocxSettings(), *,
+                 deadline: Deadline | None = None) -> Iterator[Row]:
     """Read one DOCX and yield its rows: paragraphs (``table=0``) and table rows, in document order."""
-    body = open_docx(path, rel)
-    blocks = list(body_to_blocks(body, rel, settings))
+    deadline = deadline or Deadline(Limits(), rel)
+    body = open_docx(path, rel, deadline.limits)
+    blocks = list(body_to_blocks(body, rel, settings, deadline))
     if settings.join_split_tables:
         blocks = stitch_split_tables(blocks)
     yield from tables_to_rows(blocks, rel)
 
 
-def open_docx(path: Path, rel: str):
+def open_docx(path: Path, rel: str, limits: Limits = Limits()):
     """The ``w:body`` element of a Word document."""
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        check_package(path, rel, limits)
         return docx.Document(str(path)).element.body
+    except PipelineError:   # our own refusals (limits, hostile parts) pass through
+        raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise UnreadableInput(f"the Word document cannot be opened ({type(err).__name__}: {err})", where=rel,
+        detail = str(err).replace(str(path), rel)   # no machine paths in messages
+        raise UnreadableInput(f"the Word document cannot be opened ({type(err).__name__}: {detail})", where=rel,
                               hint="open it in Word/WPS and save it again as .docx") from err
     except Exception as err:  # lxml syntax errors and other damage inside the package
         raise UnreadableInput(f"the Word document is damaged ({type(err).__name__})", where=rel,
                               hint="open it in Word/WPS and save it again as .docx") from err
 
 
-def body_to_blocks(body, rel: str, settings: DocxSettings) -> Iterator[_Text | _Table]:
+_ENTITY_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_PROLOG_BYTES = 64 * 1024   # the prolog (where a DOCTYPE must stand) of a Word part is a few hundred bytes
+
+
+def check_package(path: Path, rel: str, limits: Limits = Limits()) -> None:
+    """Refuse a zip bomb or XML parts that declare a DOCTYPE/entities, before any XML is parsed."""
+    with zipfile.ZipFile(path) as zf:
+        check_zip_members(zf, rel, limits)
+        for info in zf.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            with zf.open(info) as fh:
+                prolog = fh.read(_PROLOG_BYTES)
+            if any(mark in prolog for mark in _ENTITY_MARKS):
+                raise HostileInput(f"part {info.filename} declares a DOCTYPE or XML entities, which Word never "
+                                   f"writes (an entity bomb or an attempt to read other files)", where=rel,
+                                   hint="do not open this file; ask the publisher for a clean copy")
+
+
+def body_to_blocks(body, rel: str, settings: DocxSettings, deadline: Deadline | None = None) -> Iterator[_Text | _Table]:
     """Paragraphs and tables of the body in document order."""
     index = 0
     for el in _body_children(body):
+        if el.tag == _W + "tbl" and deadline is not None:
+            deadline.check(f"table before paragraph {index + 1}")
         if el.tag == _W + "p":
             index += 1
             text = paragraph_text(el)

@@ -1,8 +1,10 @@
 """PDF extractor (born-digital PDFs): a PDF -> `Row`s, with pdfplumber at the edge.
 
 Steps, in order:
-1. ``open_pdf``: encrypted, damaged and scanned (no text layer) files are refused
-   with `UnreadableInput`.
+1. ``open_pdf``: damaged files are refused with `UnreadableInput`, encrypted ones without
+   the right password with `EncryptedInput`, files with more pages than ``Limits.max_pages``
+   with `LimitExceeded`, and scanned files (no text layer) or files whose fonts have no
+   Unicode map (text comes out as "(cid:N)") with `NeedsOcr`.
 2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
    placed in the grid cell (merged cells included) under its centre, and the characters of
    a cell are grouped into printed lines that remember their left and right ends
@@ -33,7 +35,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extractors.pdf_lines import Cell, Line, chars_to_lines, lines_to_text, list_label, split_at_gaps
 from extractors.txt import is_header
-from pipeline.errors import ConfigError, UnreadableInput
+from pipeline.errors import ConfigError, EncryptedInput, NeedsOcr, PipelineError, UnreadableInput
+from pipeline.limits import Deadline, Limits, check_page_count
 from pipeline.records import Provenance, Row
 
 __all__ = ["extract_rows", "PdfSettings", "debug_page"]
@@ -76,40 +79,77 @@ class _Table:
     ruled: bool = True
 
 
-def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings()) -> Iterator[Row]:
+def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *, deadline: Deadline | None = None,
+                 password: str | None = None) -> Iterator[Row]:
     """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
+    deadline = deadline or Deadline(Limits(), rel)
     items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
-    with open_pdf(path, rel) as pdf:
+    with open_pdf(path, rel, password=password, limits=deadline.limits) as pdf:
         for page_no, page in enumerate(pdf.pages, 1):
+            deadline.check(f"page {page_no}")
             tables, text_lines = page_to_tables(page, page_no, settings)
             items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
     items.sort(key=lambda it: (it[0], it[1]))
     yield from tables_to_rows(stitch_page_breaks(items), rel, settings)
 
 
-def open_pdf(path: Path, rel: str) -> pdfplumber.PDF:
-    """A readable PDF with a text layer (close it after use); refuses encrypted, damaged and scanned files."""
+def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits = Limits()) -> pdfplumber.PDF:
+    """A readable PDF with a text layer (close it after use); refuses encrypted, damaged, too long and scanned files."""
     pdf = None
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(path, password=password or "")
         pages = list(pdf.pages)
+        check_page_count(len(pages), rel, limits)
         has_text = any(page.chars for page in pages)
+    except PipelineError:
+        pdf.close()
+        raise
     except Exception as err:  # pdfminer raises many types; users need one clear message
         if pdf is not None:
             pdf.close()
         cause = err.args[0] if err.args else err
+        if password and isinstance(err, UnicodeEncodeError):
+            raise EncryptedInput("the password given has characters this PDF's encryption cannot take", where=rel,
+                                 hint="check the password given with --password") from err
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
-            raise UnreadableInput("the PDF is encrypted (password protected)", where=rel,
-                                  hint="ask the publisher for an unprotected copy, or print it to a new PDF") from err
+            if password:
+                raise EncryptedInput("the PDF is encrypted and the password given does not open it", where=rel,
+                                     hint="check the password given with --password") from err
+            raise EncryptedInput("the PDF is encrypted (password protected)", where=rel,
+                                 hint="give its password with --password, or ask the publisher for an "
+                                      "unprotected copy") from err
         raise UnreadableInput(f"the PDF cannot be parsed ({type(cause).__name__})", where=rel,
                               hint="re-save or re-download the file; it may be damaged or truncated") from err
     if not has_text:
         images = sum(len(page.images) for page in pages)
         pdf.close()
         what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
-        raise UnreadableInput(what, where=rel, hint="run it through OCR first (the OCR extractor), "
-                                                    "or ask for the born-digital Word/PDF file")
+        raise NeedsOcr(what, where=rel, hint="install the OCR extra and run it through OCR, "
+                                             "or ask for the born-digital Word/PDF file")
+    _check_unicode_map(pdf, pages, rel)
     return pdf
+
+
+_CID = re.compile(r"^\(cid:\d+\)$")
+# Share of "(cid:N)" characters above which a page's text is unusable. Real files show a few
+# (symbols in a font without a map); the 淄博 PDF with its maps removed shows half (the rest are
+# digits and Latin letters that still decode).
+_MAX_UNMAPPED_SHARE = 0.2
+
+
+def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
+    """Refuse a PDF whose first page with text has mostly "(cid:N)" characters (fonts without ToUnicode)."""
+    for page_no, page in enumerate(pages, 1):
+        chars = [c["text"] for c in page.chars if c["text"].strip()]
+        if not chars:
+            continue
+        unmapped = sum(1 for t in chars if _CID.match(t))
+        if unmapped > _MAX_UNMAPPED_SHARE * len(chars):
+            pdf.close()
+            raise NeedsOcr(f"page {page_no}: {unmapped} of {len(chars)} characters come out as (cid:N): the "
+                           f"fonts have no Unicode map", where=rel,
+                           hint="run it through OCR (install the OCR extra), or ask for the Word file")
+        return
 
 
 def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[Line]]:

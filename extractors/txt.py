@@ -102,11 +102,21 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(text) // 1000)
 
 
+# Traditional forms of the characters in HEADER_WORDS (lists typed in Big5 or by Hong Kong/Taiwan
+# tools print 序號, 事項名稱): header words are compared in simplified form.
+_HEADER_T2S = str.maketrans("號題稱體場項備註職責務辦點時牽單當規結後對業類內",
+                            "号题称体场项备注职责务办点时牵单当规结后对业类内")
+
+
 def header_key(text: str | None) -> str:
-    """The cell text as a header word: no spaces, line breaks or quote marks."""
+    """The cell text as a header word: simplified characters, no spaces, line breaks or quote marks.
+
+    >>> header_key(" 序 號 ")
+    '序号'
+    """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_HEADER_T2S)
     text = re.sub(r"[\s\"“”'‘’]", "", text)
     return text.replace("(", "（").replace(")", "）")
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 __all__ = ["ItemSpan", "ParsedItem", "split_cell", "parse_item", "normalize_code", "split_compound"]
@@ -52,7 +53,19 @@ class ParsedItem:
 
 
 def normalize_code(parts: tuple[str | None, ...]) -> str:
-    return ".".join(str(int(p)) for p in parts if p)
+    """Code parts joined with dots: leading zeros dropped, full-width digits read as ASCII.
+
+    Total: a part without digits (or ``None``) is skipped, so no string makes it raise.
+
+    >>> normalize_code(("01", "１", None, "5"))
+    '1.1.5'
+    """
+    out = []
+    for part in parts:
+        digits = "".join(str(unicodedata.decimal(ch)) for ch in (part or "") if ch.isdecimal())
+        if digits:
+            out.append(digits.lstrip("0") or "0")
+    return ".".join(out)
 
 
 def split_cell(cell: str | None) -> list[list[ItemSpan]]:

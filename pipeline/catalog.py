@@ -34,13 +34,10 @@ class Catalog:
     bundles: tuple[tuple[str, str, tuple[str, ...]], ...]   # (no, name, aliases)
     gazetteer: Gazetteer
     fingerprint: str                                       # hash of every file, for caches
+    alias_names: tuple[str, ...] = ()
 
     def names_and_aliases(self) -> list[str]:
-        return sorted({i.name for i in self.items} | {a for a in self.index_alias_names})
-
-    @property
-    def index_alias_names(self) -> tuple[str, ...]:
-        return tuple(a["alias"] for a in read_tsv(self.folder / "aliases.tsv"))
+        return sorted({i.name for i in self.items} | set(self.alias_names))
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -81,4 +78,4 @@ def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = No
     prefixes_path = folder / "doc_number_prefixes.tsv"
     prefixes = tuple((r["prefix"], r["region"]) for r in read_tsv(prefixes_path)) if prefixes_path.exists() else ()
     return Catalog(folder, tuple(sorted(items)), build_index(items, aliases, decisions), bundles,
-                   Gazetteer(places, prefixes), digest.hexdigest()[:16])
+                   Gazetteer(places, prefixes), digest.hexdigest()[:16], tuple(a for a, _, _ in aliases))

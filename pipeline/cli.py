@@ -1,5 +1,6 @@
-"""Command line: ``python -m pipeline run [INPUT ...] [--out DIR] [--catalog DIR]``
-and ``python -m pipeline review export|import|status`` (see ``pipeline.review_import``).
+"""Command line: ``python -m pipeline run [INPUT ...] [--out DIR] [--catalog DIR]``,
+``python -m pipeline review export|import|status`` (see ``pipeline.review_import``)
+and ``python -m pipeline diff LOCAL BASELINE [--out DIR]`` (see ``pipeline.write_diffs``).
 
 Parses arguments, calls the library, prints a summary, sets the exit code:
 0 all files read, 1 some files refused, 2 usage errors.
@@ -26,8 +27,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--cache", type=Path, help="cache of per-file results (default: .cache in the output folder)")
     run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
     run.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    _add_limit_options(run)
     _add_review_parser(sub)
+    _add_diff_parser(sub)
+    _add_explain_parser(sub)
     return parser
+
+
+def _add_limit_options(run) -> None:
+    """Password and per-file limits (defaults and allowed ranges: ``pipeline.limits.Limits``)."""
+    run.add_argument("--password", help="password of encrypted PDFs among the inputs")
+    run.add_argument("--max-file-mb", type=float, help="refuse files bigger than this (default 100)")
+    run.add_argument("--max-pages", type=int, help="refuse PDFs with more pages (default 300)")
+    run.add_argument("--max-unpacked-mb", type=float, help="refuse Word files that unpack to more (default 200)")
+    run.add_argument("--max-unpack-ratio", type=int, help="refuse Word members packed tighter than this (default 200)")
+    run.add_argument("--max-seconds", type=float, help="stop reading a file after this many seconds (default 120)")
+
+
+def _run_options(args):
+    """RunOptions from the arguments; a bad limit is a usage error naming the setting."""
+    from pipeline.limits import limits_from_options
+    from pipeline.run import RunOptions
+    limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
+                                 args.max_seconds)
+    return RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root, limits=limits,
+                      password=args.password, cache_dir=args.cache, use_cache=not args.no_cache, jobs=args.jobs,
+                      progress=True)
 
 
 def _add_review_parser(sub) -> None:
@@ -60,6 +85,46 @@ def _review(args) -> int:
     return 1 if getattr(report, "conflict", 0) else 0
 
 
+def _add_diff_parser(sub) -> None:
+    diff = sub.add_parser(
+        "diff", help="compare two documents: which bundles, scenarios, items and speed-up promises differ",
+        description="Compare LOCAL with BASELINE. Each is a source name as in out/documents.csv (read from the "
+                    "existing dataset in --out, default out/, no re-run) or the path of an input file (read afresh). "
+                    "Writes DIR/diffs/<local>__vs__<baseline>.json, .md and .xlsx.")
+    diff.add_argument("local", help="the local document: source name in the dataset, or input file path")
+    diff.add_argument("baseline", help="the document to compare with (e.g. the provincial list)")
+    diff.add_argument("--out", type=Path, default=Path("out"),
+                      help="dataset folder to read (default: out/); the diff goes to its diffs/ subfolder")
+    diff.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+    diff.add_argument("--root", type=Path, default=Path("raw"), help="bare file names are also looked up here")
+
+
+def _add_explain_parser(sub) -> None:
+    explain = sub.add_parser("explain", help="show how one file is read: tables, headers, cells, mentions, matches")
+    explain.add_argument("file", type=Path)
+    explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+
+
+def _run_explain(args) -> int:
+    from pipeline.catalog import load_catalog
+    from pipeline.explain import explain
+    if not args.file.exists():
+        raise PipelineError(f"input {args.file} does not exist", hint="check the path")
+    print(explain(args.file, load_catalog(args.catalog)))
+    return 0
+
+
+def _run_diff(args) -> int:
+    from pipeline.write_diffs import diff_on_demand
+    diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root)
+    counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items()) or "no differences"
+    print(f"{diff.local['source']} vs {diff.baseline['source']}: {len(diff.findings)} findings ({counts})")
+    for line in [f"note: {n}" for n in diff.notes] + [f"warning: {w}" for w in warnings]:
+        print(line)
+    print("wrote " + ", ".join(paths))
+    return 0
+
+
 def _expand(inputs: list[Path], root: Path, catalog: Path) -> list[Path]:
     from pipeline.run import discover_inputs
     if not inputs:
@@ -83,15 +148,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         if args.command == "run":
-            from pipeline.run import RunOptions, run
+            from pipeline.run import run
+            options = _run_options(args)
             inputs = _expand(args.inputs, args.root, args.catalog)
-            report = run(inputs, RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root,
-                                            cache_dir=args.cache, use_cache=not args.no_cache, jobs=args.jobs,
-                                            progress=True))
+            report = run(inputs, options)
             print(report.summary())
             return report.exit_code
         if args.command == "review":
             return _review(args)
+        if args.command == "diff":
+            return _run_diff(args)
+        if args.command == "explain":
+            return _run_explain(args)
     except PipelineError as err:
         print(err.render(), file=sys.stderr)
         return 2

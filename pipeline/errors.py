@@ -6,7 +6,8 @@ are wrapped at the boundary with ``raise ... from err``.
 from __future__ import annotations
 
 __all__ = [
-    "PipelineError", "UnreadableInput", "UnsupportedFormat",
+    "PipelineError", "UnreadableInput", "EncryptedInput", "NeedsOcr", "LimitExceeded", "HostileInput",
+    "UnsupportedFormat",
     "StructureNotRecognised", "ConfigError", "WorkbookRejected", "InternalError",
 ]
 
@@ -31,6 +32,30 @@ class UnreadableInput(PipelineError):
     """The bytes cannot be read: empty, truncated, encrypted, undecodable."""
 
     code = "E100"
+
+
+class EncryptedInput(UnreadableInput):
+    """The file is password protected and no (or a wrong) password was given."""
+
+    code = "E110"
+
+
+class NeedsOcr(UnreadableInput):
+    """The PDF has no usable text layer (page images, or fonts without a Unicode map)."""
+
+    code = "E120"
+
+
+class LimitExceeded(UnreadableInput):
+    """The file is bigger, longer or slower than `pipeline.limits.Limits` allows."""
+
+    code = "E150"
+
+
+class HostileInput(UnreadableInput):
+    """The file is built to exhaust the reader (zip bomb, XML entity declarations)."""
+
+    code = "E160"
 
 
 class UnsupportedFormat(PipelineError):

@@ -4,6 +4,8 @@ Steps: ``extract_rows`` (format-specific, in ``extractors/``) -> group rows by t
 ``read_table`` each -> ``read_prose`` on the running text -> title and region.
 Errors are wrapped: a bad file yields an Extraction whose document status is
 ``refused`` with a message naming the file and what to do; nothing raises past here.
+`pipeline.limits.Limits` bound the file's size, pages, unpacked bytes and reading time
+(checked between pages and tables); ``password`` opens encrypted PDFs.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from pathlib import Path
 from extractors import extract_rows
 from pipeline.catalog import Catalog
 from pipeline.detect_region import detect_region, detect_title
-from pipeline.errors import InternalError, PipelineError, StructureNotRecognised
+from pipeline.errors import InternalError, LimitExceeded, PipelineError, StructureNotRecognised, UnreadableInput
+from pipeline.limits import Deadline, Limits
 from pipeline.read_prose import read_prose
 from pipeline.read_tables import TableResult, read_table
 from pipeline.records import Document, Extraction, Row
@@ -24,18 +27,24 @@ __all__ = ["read_document", "rows_to_extraction"]
 
 
 def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, dict[str, str]] | None = None,
-                  nlp=None) -> Extraction:
-    data = path.read_bytes() if path.exists() else b""
-    sha = hashlib.sha256(data).hexdigest()
+                  nlp=None, *, limits: Limits | None = None, password: str | None = None) -> Extraction:
+    """Read one file into an `Extraction`; a file that cannot be read comes back ``refused`` with the reason."""
+    limits = limits or Limits()
+    deadline = Deadline(limits, rel)
+    sha = ""
     try:
-        rows = list(extract_rows(path, rel))
-        extraction = rows_to_extraction(rows, rel, catalog, nlp)
+        sha = _sha256(path, rel, limits)
+        rows = list(extract_rows(path, rel, deadline=deadline, password=password))
+        extraction = rows_to_extraction(rows, rel, catalog, nlp, deadline)
     except PipelineError as err:
-        return Extraction(Document(rel, status="refused", message=err.render(), sha256=sha))
+        return _refused(rel, err, sha)
+    except MemoryError:
+        return _refused(rel, LimitExceeded("reading ran out of memory", where=rel,
+                                           hint="lower the limits (--max-file-mb, --max-pages) or split the file"),
+                        sha)
     except Exception as err:  # a bug: report it as such, keep the run going
-        wrapped = InternalError(f"{type(err).__name__}: {err}", where=rel,
-                                hint="please report this with the file attached")
-        return Extraction(Document(rel, status="refused", message=wrapped.render(), sha256=sha))
+        return _refused(rel, InternalError(f"{type(err).__name__}: {err}", where=rel,
+                                           hint="please report this with the file attached"), sha)
     doc = replace(extraction.document, sha256=sha)
     override = (manifest or {}).get(rel, {})
     if override:
@@ -43,15 +52,40 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
     return replace(extraction, document=doc)
 
 
-def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None) -> Extraction:
+def _refused(rel: str, err: PipelineError, sha: str) -> Extraction:
+    return Extraction(Document(rel, status="refused", message=err.render(), sha256=sha))
+
+
+def _sha256(path: Path, rel: str, limits: Limits) -> str:
+    """Hash of the file's bytes, read in chunks ("" for a file over the size limit: it is refused unread)."""
+    try:
+        if path.stat().st_size > limits.max_file_bytes:
+            return ""
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except FileNotFoundError as err:
+        raise UnreadableInput("the file does not exist (moved or deleted during the run?)", where=rel,
+                              hint="check the path and run again") from err
+    except OSError as err:
+        raise UnreadableInput(f"the file cannot be read ({err.strerror or type(err).__name__})", where=rel,
+                              hint="check its permissions; a folder or a device is not a document") from err
+
+
+def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
+                       deadline: Deadline | None = None) -> Extraction:
     results: list[TableResult] = []
     for table, group in groupby(sorted((r for r in rows if r.where.table), key=lambda r: (r.where.table, r.where.row)),
                                 key=lambda r: r.where.table):
+        if deadline is not None:
+            deadline.check(f"table {table}")
         results.append(read_table(list(group)))
     prose = read_prose(rows, nlp)
     if prose.mentions:
         results.append(prose)
-    warnings = [w for r in results for w in r.warnings]
+    warnings = [w for r in results for w in r.warnings] + duplicated_row_warnings(rows)
     kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
     if not kinds:
         raise StructureNotRecognised(
@@ -60,6 +94,7 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None) ->
                  "if the list is a scan, run it through OCR")
     title = detect_title(rows)
     place = detect_region(title, rows, catalog.gazetteer)
+    warnings += region_warnings(title, place, catalog.gazetteer, rel)
     document = Document(
         rel, title=title, region=place.name if place else "", province=place.province if place else "",
         level=place.level if place else "", list_kinds=kinds,
@@ -71,3 +106,32 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None) ->
         mentions=tuple(m for r in results for m in r.mentions),
         catalog_entries=tuple(c for r in results for c in r.catalog_entries),
         warnings=tuple(warnings))
+
+
+def duplicated_row_warnings(rows: list[Row]) -> list[str]:
+    """One warning per table row that repeats an earlier data row cell for cell (both are kept).
+
+    A page pasted twice or a table printed twice shows up like this; the reader decides.
+    """
+    seen: dict[tuple[int, tuple], Row] = {}
+    out = []
+    for row in rows:
+        if not row.where.table or row.where.row <= 1 or not any((c or "").strip() for c in row.cells):
+            continue
+        key = (row.where.table, tuple((c or "").strip() for c in row.cells))
+        first = seen.setdefault(key, row)
+        if first is not row:
+            out.append(f"{row.where.describe()}: repeats row {first.where.row} cell for cell; both were kept "
+                       f"(delete one from the source if it is a copy)")
+    return out
+
+
+def region_warnings(title: str, place, gazetteer, rel: str) -> list[str]:
+    """A warning when the title names other places of the level the chosen region has (济南市 and 青岛市)."""
+    if place is None:
+        return []
+    others = sorted({p.name for _, p in gazetteer.find(title) if p.level == place.level and p.name != place.name})
+    if not others:
+        return []
+    return [f"{rel}: the title names several regions ({', '.join(sorted([place.name] + others))}); "
+            f"{place.name} was taken — give the region in raw/manifest.tsv if that is wrong"]

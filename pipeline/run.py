@@ -25,10 +25,12 @@ from pathlib import Path
 
 from pipeline.cache import ResultCache, code_version, entry_key
 from pipeline.catalog import Catalog, load_catalog, read_tsv
+from pipeline.limits import Limits
 from pipeline.match_batch import MatchMemo
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
 from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, owned_files, write_tables
+from pipeline.write_diffs import write_all_diffs
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
@@ -44,6 +46,8 @@ class RunOptions:
     catalog_dir: Path = DEFAULT_RAW / "catalog"
     root: Path = DEFAULT_RAW          # provenance file names are relative to this folder
     manifest: Path | None = None      # default: <root>/manifest.tsv when it exists
+    limits: Limits = Limits()         # per-file size, pages, unpacked bytes, seconds (pipeline.limits)
+    password: str | None = None       # opens encrypted PDFs
     cache_dir: Path | None = None     # default: <out_dir>/.cache (kept with the dataset)
     use_cache: bool = True
     jobs: int = 0                     # worker processes; 0 = one per core
@@ -99,10 +103,10 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp,
-                 memo: MatchMemo | None = None) -> tuple[Extraction, tuple[Match, ...]]:
-    """Read and match one file (pure apart from reading it)."""
-    extraction = read_document(path, rel, catalog, manifest, nlp)
+def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp, limits: Limits = Limits(),
+                 password: str | None = None, memo: MatchMemo | None = None) -> tuple[Extraction, tuple[Match, ...]]:
+    """Read and match one file (pure apart from reading it); ``memo`` answers repeated mentions."""
+    extraction = read_document(path, rel, catalog, manifest, nlp, limits=limits, password=password)
     memo = memo or MatchMemo(catalog.index)
     return extraction, memo.match_all(extraction.mentions)
 
@@ -110,15 +114,16 @@ def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp,
 class _Worker:
     """What one process needs to read files: catalog, prose model and match memo, loaded once."""
 
-    def __init__(self, catalog_dir: Path, manifest: dict) -> None:
+    def __init__(self, catalog_dir: Path, manifest: dict, limits: Limits = Limits(), password: str | None = None) -> None:
         from normalizers.find_in_prose import build_prose_nlp
         self.catalog = load_catalog(catalog_dir, load_decisions(catalog_dir))
         self.nlp = build_prose_nlp(self.catalog.names_and_aliases())
         self.memo = MatchMemo(self.catalog.index)
-        self.manifest = manifest
+        self.manifest, self.limits, self.password = manifest, limits, password
 
     def payload(self, path: Path, rel: str) -> dict:
-        extraction, matches = process_file(path, rel, self.catalog, self.manifest, self.nlp, self.memo)
+        extraction, matches = process_file(path, rel, self.catalog, self.manifest, self.nlp, self.limits,
+                                           self.password, self.memo)
         doc = extraction.document
         return {"rows": file_rows(extraction, matches), "warnings": list(extraction.warnings),
                 "refused": doc.message if doc.status == "refused" else "",
@@ -129,8 +134,8 @@ class _Worker:
 _WORKER: list[_Worker] = []
 
 
-def _init_worker(catalog_dir: Path, manifest: dict) -> None:
-    _WORKER[:] = [_Worker(catalog_dir, manifest)]
+def _init_worker(catalog_dir: Path, manifest: dict, limits: Limits, password: str | None) -> None:
+    _WORKER[:] = [_Worker(catalog_dir, manifest, limits, password)]
 
 
 def _work(task: tuple[str, str, str, ResultCache | None]) -> dict:
@@ -146,14 +151,14 @@ def _read_all(tasks: list[tuple[str, str, str, ResultCache | None]], options: Ru
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) < _POOL_FROM:
         if tasks:
-            _init_worker(options.catalog_dir, manifest)
+            _init_worker(options.catalog_dir, manifest, options.limits, options.password)
         try:
             yield from map(_work, tasks)
         finally:
             _WORKER.clear()
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_init_worker,
-                             initargs=(options.catalog_dir, manifest)) as pool:
+                             initargs=(options.catalog_dir, manifest, options.limits, options.password)) as pool:
         yield from pool.map(_work, tasks, chunksize=4)
 
 
@@ -163,7 +168,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
     staging = Staging(options.out_dir)
     try:
         cache = _cache(options, staging) if options.use_cache else None
-        code = code_version()
+        # what else decides a file's result: the code, the limits and (its hash) the password
+        code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}".encode()).hexdigest()
         files = sorted(((p, _relative(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
         order = [rel for _, rel in files]
         keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
@@ -184,7 +190,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
             for i in range(len(order)):
                 payload = cache.get(keys[i]) if i in stored else next(fresh)
                 if payload is None:    # an entry that vanished or was damaged since: read the file here
-                    fallback[:] = fallback or [_Worker(options.catalog_dir, manifest)]
+                    fallback[:] = fallback or [_Worker(options.catalog_dir, manifest, options.limits, options.password)]
                     payload = fallback[0].payload(files[i][0], files[i][1])
                     cache.put(keys[i], payload)
                 totals["mentions"] += len(payload["rows"]["items"])
@@ -197,8 +203,10 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         frames = frames_from_rows(payloads())
         progress.close()
         write_tables(frames, staging.path)
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest)
         figures = dict(documents=len(order), mentions=totals["mentions"], needs_review=totals["needs_review"],
-                       refused=tuple(sorted(totals["refused"])), warnings=tuple(sorted(totals["warnings"])))
+                       refused=tuple(sorted(totals["refused"])),
+                       warnings=tuple(sorted({*totals["warnings"], *diff_warnings})))
         if cache is not None and options.cache_dir is None:
             (staging.path / CACHE_DIR_NAME).mkdir(exist_ok=True)
             (staging.path / CACHE_DIR_NAME / _RUN_KEY).write_text(
@@ -211,6 +219,10 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
 
 
 _RUN_KEY = "run.json"
+
+
+def _digest(secret: str | None) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest() if secret is not None else ""
 
 
 def _run_key(rels: list[str], keys: list[str], catalog_fingerprint: str, code: str) -> str:

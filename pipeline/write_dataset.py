@@ -202,11 +202,12 @@ class Staging:
 
 
 def _link_copy(src: Path, dst: Path) -> None:
-    if dst.exists():
-        return
+    """Carry ``src`` over to ``dst``; what the new run wrote there wins (folders are merged)."""
     if src.is_dir():
-        shutil.copytree(src, dst, copy_function=_link_or_copy)
-    else:
+        dst.mkdir(exist_ok=True)
+        for entry in sorted(src.iterdir()):
+            _link_copy(entry, dst / entry.name)
+    elif not dst.exists():
         _link_or_copy(src, dst)
 
 

@@ -45,3 +45,13 @@ def first_difference(got: list[list[str | None]], want: list[list[str | None]]) 
 
 def squeeze(texts) -> str:
     return re.sub(r"\s", "", "".join(texts))
+
+
+def assert_tables_match(fixture: Path, rows) -> None:
+    """Every table of ``rows`` equals the generator's expectation, cell by cell."""
+    want = expected_rows(fixture)
+    got = tables_of(rows)
+    assert sorted(got) == [t["table"] for t in want["tables"]]
+    for table in want["tables"]:
+        diff = first_difference(got[table["table"]], table["rows"])
+        assert not diff, f"{fixture.name}, table {table['table']}: {diff}"

@@ -73,3 +73,11 @@ def test_manifest_overrides_detected_region(tmp_path):
     import pandas as pd
     docs = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig")
     assert docs.loc[0, ["source", "region", "province", "level"]].tolist() == ["catalog list.txt", "济南市", "山东省", "city"]
+
+
+def test_explain_shows_header_fields_and_each_match(capsys):
+    assert main(["explain", str(RAW / "001_d4e3f231794595e4.txt"), "--catalog", str(CATALOG)]) == 0
+    shown = capsys.readouterr().out
+    assert "table 2: speedup; header -> 序号=no | 事项名称=item | 当前规定的办结时限=current_limit" in shown
+    assert "bundle 9 - item: 遗属待遇申领（养老保险） -> 1.6.8 [code 100]" in shown
+    assert "region '白银市白银区' (甘肃省, district)" in shown

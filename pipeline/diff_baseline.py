@@ -1,0 +1,91 @@
+"""Which list a local list is compared with, and the file names its diff gets.
+
+- ``resolve_baseline(document, documents, manifest) -> Baseline``: a city or district
+  document is compared with the list of its province (same province, level
+  ``province``, at least one list kind in common, not refused) found among the inputs.
+  ``raw/manifest.tsv`` may name another baseline file in its ``baseline`` column. When
+  there is none, ``Baseline.source`` is ``None`` and ``how`` says why — nothing is invented.
+- ``safe_stem(name, taken)``: a region name -> a file name that stays inside ``out/diffs/``
+  ("../x" -> "x", "a/b" -> "a_b"), unique among ``taken``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Baseline", "resolve_baseline", "safe_stem", "LOCAL_LEVELS", "COMPARED_KINDS"]
+
+LOCAL_LEVELS = ("city", "district")
+COMPARED_KINDS = ("bundle", "speedup", "hotlist")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    source: str | None
+    how: str                 # one sentence: how it was chosen, or why there is none
+    warning: str = ""        # set when something is wrong with the inputs (a bad manifest entry)
+
+
+def _kinds(row) -> set[str]:
+    return {k for k in str(row.get("list_kinds", "") or "").split(";") if k in COMPARED_KINDS}
+
+
+def resolve_baseline(document: dict, documents: pd.DataFrame,
+                     manifest: dict[str, dict[str, str]] | None = None) -> Baseline:
+    """The baseline of one document (a row of ``documents`` as a dict). See the module doc."""
+    source = str(document["source"])
+    docs = documents.fillna("")
+    usable = docs[(docs["status"] != "refused") & (docs["source"] != source)]
+    named = ((manifest or {}).get(source) or {}).get("baseline", "").strip()
+    if named:
+        hit = usable[usable["source"] == named]
+        if not hit.empty:
+            return Baseline(named, f"named as baseline in manifest.tsv for {source}")
+        return Baseline(None, f"manifest.tsv names {named} as the baseline of {source}, but it is not among the "
+                              f"readable inputs",
+                        warning=f"manifest.tsv: baseline '{named}' of '{source}' is not among the readable inputs "
+                                f"({', '.join(sorted(usable['source'])) or 'none'}) — add the file to raw/ or fix the "
+                                f"baseline column")
+    province, level = str(document.get("province", "")), str(document.get("level", ""))
+    if level not in LOCAL_LEVELS:
+        return Baseline(None, f"not compared: level is '{level or 'unknown'}', only "
+                              f"{' and '.join(LOCAL_LEVELS)} lists are compared with their province")
+    if not province:
+        return Baseline(None, "no baseline: the province of this list is not known — name it in raw/manifest.tsv")
+    mine = _kinds(document)
+    candidates = [r for _, r in usable.iterrows()
+                  if r["level"] == "province" and r["province"] == province and _kinds(r) & mine]
+    if not candidates:
+        return Baseline(None, f"no provincial list of {province} among the inputs; compare it on demand with "
+                              f"`python -m pipeline diff {source} BASELINE`, or name a baseline in raw/manifest.tsv")
+    candidates.sort(key=lambda r: (-len(_kinds(r) & mine), r["source"]))
+    best = candidates[0]
+    how = f"the provincial list of {province} among the inputs ({best['title'] or best['source']})"
+    if len(candidates) > 1:
+        others = ", ".join(r["source"] for r in candidates[1:])
+        return Baseline(best["source"], how + f"; also found {others}",
+                        warning=f"{source}: several provincial lists of {province} ({best['source']}, {others}); "
+                                f"compared with {best['source']} — name the right one in raw/manifest.tsv")
+    return Baseline(best["source"], how)
+
+
+_UNSAFE = re.compile(r"[^\w\-]+")
+
+
+def safe_stem(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A file name stem for ``name`` that cannot leave its folder.
+
+    >>> safe_stem("../x"), safe_stem("a/b"), safe_stem("青岛市", {"青岛市"})
+    ('x', 'a_b', '青岛市_2')
+    """
+    text = unicodedata.normalize("NFKC", str(name))
+    stem = _UNSAFE.sub("_", text).strip("._-")[:80] or "unnamed"
+    if stem.upper() in {"CON", "PRN", "AUX", "NUL", "INDEX"}:
+        stem += "_"
+    candidate, n = stem, 2
+    while candidate in taken:
+        candidate, n = f"{stem}_{n}", n + 1
+    return candidate

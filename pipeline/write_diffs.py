@@ -1,0 +1,158 @@
+"""Write every local list's diff against its baseline into ``out/diffs/``.
+
+``write_all_diffs(out_dir, frames, catalog, manifest) -> list[str]`` is called at the end of
+a run (or on a dataset read back with ``load``). For each city or district document:
+``out/diffs/<region>.json`` (schema ``docs/diff_schema.json``), ``<region>.md`` and
+``<region>.xlsx``; and ``out/diffs/index.csv`` (UTF-8 with BOM), one row per such document,
+including those without a baseline (their JSON and Markdown say why). Returns warnings,
+sorted. Every file is written atomically.
+
+``diff_pair(frames_local, local, frames_base, base, catalog)`` compares any two documents
+(the ``diff`` command); ``write_diff(diff, diffs_dir, stem)`` writes one diff's files.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.align_lists import national_bundle_keys
+from pipeline.diff_baseline import LOCAL_LEVELS, resolve_baseline, safe_stem
+from pipeline.diff_lists import diff_lists
+from pipeline.diff_records import ListDiff, document_frames
+from pipeline.render_diff import diff_to_json_bytes, render_markdown, render_xlsx
+from pipeline.write_dataset import atomic_write_bytes
+
+__all__ = ["write_all_diffs", "write_diff", "diff_pair", "diff_on_demand", "item_names", "INDEX_COLUMNS", "DIFFS_FOLDER"]
+
+DIFFS_FOLDER = "diffs"
+INDEX_COLUMNS = ["local_source", "region", "province", "level", "baseline_source", "baseline_region",
+                 "baseline_how", "files", "findings", "missing", "added", "role_changed", "unsure", "slower",
+                 "no_promise", "not_comparable", "notes"]
+
+
+def item_names(catalog) -> dict[str, str]:
+    """Canonical id -> catalog name (national codes and local X- items)."""
+    return {i.item_id: i.name for i in catalog.items}
+
+
+def diff_pair(frames_local: dict[str, pd.DataFrame], local: str, frames_base: dict[str, pd.DataFrame], base: str,
+              catalog, baseline_how: str = "given on the command line") -> tuple[ListDiff, list[str]]:
+    """Diff document ``local`` (a source of ``frames_local``) against ``base`` (of ``frames_base``)."""
+    keys = national_bundle_keys(catalog.bundles)
+    diff = diff_lists(document_frames(frames_local, local), document_frames(frames_base, base), keys,
+                      item_names(catalog), baseline_how)
+    return diff, list(keys.warnings)
+
+
+def _no_baseline(frames: dict[str, pd.DataFrame], source: str, how: str) -> ListDiff:
+    doc = document_frames(frames, source).document
+    return ListDiff(doc, None, how, notes=(how,))
+
+
+def write_diff(diff: ListDiff, diffs_dir: Path, stem: str) -> list[str]:
+    """Write ``<stem>.json``, ``.md`` and ``.xlsx``; returns their names."""
+    diffs_dir = Path(diffs_dir)
+    names = [f"{stem}.json", f"{stem}.md"]
+    atomic_write_bytes(diffs_dir / names[0], diff_to_json_bytes(diff))
+    atomic_write_bytes(diffs_dir / names[1], render_markdown(diff).encode("utf-8"))
+    names.append(f"{stem}.xlsx")
+    atomic_write_bytes(diffs_dir / names[2], render_xlsx(diff))
+    return names
+
+
+def _index_row(diff: ListDiff, files: list[str]) -> dict:
+    kinds: dict[str, int] = {}
+    for f in diff.findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    local, base = diff.local, diff.baseline or {}
+    return {"local_source": local["source"], "region": local.get("region", ""), "province": local.get("province", ""),
+            "level": local.get("level", ""), "baseline_source": base.get("source", ""),
+            "baseline_region": base.get("region", ""), "baseline_how": diff.baseline_how, "files": ";".join(files),
+            "findings": len(diff.findings), **{k: kinds.get(k, 0) for k in INDEX_COLUMNS[9:16]},
+            "notes": " | ".join(diff.notes)}
+
+
+def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
+                    manifest: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings."""
+    diffs_dir = Path(out_dir) / DIFFS_FOLDER
+    docs = frames["documents"].fillna("").sort_values("source", kind="mergesort")
+    warnings: set[str] = set()
+    rows, taken = [], set()
+    for _, doc in docs.iterrows():
+        if doc["status"] == "refused":
+            continue
+        named = bool(((manifest or {}).get(doc["source"]) or {}).get("baseline"))
+        if doc["level"] not in LOCAL_LEVELS and not named:
+            continue
+        baseline = resolve_baseline(doc.to_dict(), docs, manifest)
+        if baseline.warning:
+            warnings.add(baseline.warning)
+        if baseline.source is None:
+            diff = _no_baseline(frames, doc["source"], baseline.how)
+            if "no provincial list" in baseline.how:
+                warnings.add(f"{doc['source']}: {baseline.how}")
+        else:
+            diff, more = diff_pair(frames, doc["source"], frames, baseline.source, catalog, baseline.how)
+            warnings.update(more)
+        stem = safe_stem(doc["region"] or Path(doc["source"]).stem, taken)
+        taken.add(stem)
+        rows.append(_index_row(diff, write_diff(diff, diffs_dir, stem)))
+    index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
+    text = index.to_csv(index=False, lineterminator="\n")
+    atomic_write_bytes(diffs_dir / "index.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return sorted(warnings)
+
+
+def _dataset_or_file(name: str, dataset: dict[str, pd.DataFrame], root: Path, catalog_dir: Path,
+                     scratch: Path, role: str) -> tuple[dict[str, pd.DataFrame], str]:
+    """A document named on the command line -> (the tables holding it, its source name)."""
+    from pipeline.errors import ConfigError
+    from pipeline.run import RunOptions, run
+    from pipeline.write_dataset import load
+
+    docs = dataset.get("documents")
+    if docs is not None and name in set(docs["source"]):
+        return dataset, name
+    path = Path(name)
+    if not path.is_file() and (Path(root) / name).is_file():
+        path = Path(root) / name
+    if not path.is_file():
+        known = ", ".join(sorted(docs["source"])) if docs is not None else "no dataset found"
+        raise ConfigError(f"{role} '{name}' is neither a source of the dataset ({known}) nor an existing file",
+                          hint="pass a source name from out/documents.csv or the path of an input file, "
+                               "or run `python -m pipeline run` first")
+    out = scratch / role
+    report = run([path], RunOptions(out_dir=out, catalog_dir=catalog_dir, root=path.parent))
+    if report.refused:
+        raise ConfigError(f"{role} '{name}' could not be read: {report.refused[0]}", where=str(path),
+                          hint="fix or re-save the file")
+    frames = load(out)
+    return frames, path.name
+
+
+def diff_on_demand(local: str, baseline: str, out_dir: Path, catalog_dir: Path,
+                   root: Path) -> tuple[ListDiff, list[str], list[str]]:
+    """Compare two documents named by source (in ``out_dir``'s dataset) or by file path.
+
+    Writes ``out_dir/diffs/<local>__vs__<baseline>.{json,md,xlsx}`` (index.csv untouched).
+    Returns (diff, written paths, warnings).
+    """
+    import tempfile
+
+    from pipeline.catalog import load_catalog
+    from pipeline.run import load_decisions
+    from pipeline.write_dataset import load
+
+    catalog = load_catalog(catalog_dir, load_decisions(catalog_dir))
+    dataset = load(out_dir) if (Path(out_dir) / "documents.parquet").exists() else {}
+    with tempfile.TemporaryDirectory() as scratch:
+        frames_l, source_l = _dataset_or_file(local, dataset, root, catalog_dir, Path(scratch), "LOCAL")
+        frames_b, source_b = _dataset_or_file(baseline, dataset, root, catalog_dir, Path(scratch), "BASELINE")
+        diff, warnings = diff_pair(frames_l, source_l, frames_b, source_b, catalog)
+    name_l = diff.local.get("region") or Path(source_l).stem
+    name_b = (diff.baseline or {}).get("region") or Path(source_b).stem
+    stem = safe_stem(f"{safe_stem(name_l)}__vs__{safe_stem(name_b)}")
+    diffs_dir = Path(out_dir) / DIFFS_FOLDER
+    return diff, [str(diffs_dir / n) for n in write_diff(diff, diffs_dir, stem)], warnings

@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     acc.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     acc.add_argument("--catalog", type=Path, default=Path("raw/catalog"))
     acc.add_argument("--root", type=Path, default=Path("raw"))
+    _add_scale_parsers(sub)
     args = parser.parse_args(argv)
+    if args.command in ("scale", "match"):
+        return _scale_commands(args)
     inputs = args.inputs or discover_inputs(args.root, args.catalog)
     files = [p for i in inputs for p in (discover_inputs(i, args.catalog) if i.is_dir() else [i])]
     result = accuracy(files, args.catalog, args.gold, args.root if not args.inputs else Path("."))
@@ -104,6 +107,38 @@ def main(argv: list[str] | None = None) -> int:
     print(_fmt("ALL (this pipeline)", result["ours"]))
     print(_fmt("baseline WRatio raw text", result["baseline"]))
     print(_fmt("national names only", result["national_only"]))
+    return 0
+
+
+def _add_scale_parsers(sub) -> None:
+    scale = sub.add_parser("scale", help="cold, warm and one-changed runs on generated corpora (pipeline.bench_scale)")
+    scale.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
+    scale.add_argument("--workdir", type=Path, default=Path("/tmp/renshe-bench"))
+    scale.add_argument("--repeat", type=int, default=3, help="warm and one-changed runs per size (median)")
+    scale.add_argument("--cold-repeat", type=int, default=1, help="cold runs per size (median)")
+    scale.add_argument("--catalog", type=Path, default=Path("raw/catalog"))
+    scale.add_argument("--match", action="store_true", help="then the matching throughput on the largest corpus")
+    match_ = sub.add_parser("match", help="matching throughput on a run's mentions vs a plain WRatio loop")
+    match_.add_argument("out", type=Path, help="a dataset folder written by a run over a generated corpus")
+    match_.add_argument("--gold", type=Path, required=True, help="the corpus's gold folder")
+    match_.add_argument("--catalog", type=Path, default=Path("raw/catalog"))
+    match_.add_argument("--sample-docs", type=int, default=40, help="documents for the plain loop and accuracy")
+
+
+def _scale_commands(args) -> int:
+    from pipeline import bench_scale
+    if args.command == "scale":
+        bench_scale.scale(args.sizes, args.workdir, args.catalog.resolve(), args.repeat, args.cold_repeat)
+        if not args.match:
+            return 0
+        n = max(args.sizes)
+        out, gold = args.workdir / f"out_{n}", args.workdir / f"corpus_{n}" / "gold"
+        catalog, sample = args.catalog.resolve(), 40
+    else:
+        out, gold, catalog, sample = args.out, args.gold, args.catalog, args.sample_docs
+    print(bench_scale.machine())
+    figures = bench_scale.match_throughput(out, gold, catalog, sample_docs=sample)
+    print("match: " + "  ".join(f"{k} {v:,.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))
     return 0
 
 

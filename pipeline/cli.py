@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
+    run.add_argument("--cache", type=Path, help="cache of per-file results (default: .cache in the output folder)")
+    run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
+    run.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     _add_limit_options(run)
     _add_review_parser(sub)
     _add_diff_parser(sub)
@@ -48,7 +51,8 @@ def _run_options(args):
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
                                  args.max_seconds)
     return RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root, limits=limits,
-                      password=args.password)
+                      password=args.password, cache_dir=args.cache, use_cache=not args.no_cache, jobs=args.jobs,
+                      progress=True)
 
 
 def _add_review_parser(sub) -> None:

@@ -3,26 +3,41 @@
 ``run(inputs, options) -> RunReport`` is the library entry; the CLI is a thin layer
 over it. A file that cannot be read is recorded (status ``refused`` and the reason in
 ``documents.csv``) and the run goes on; the report lists every problem, sorted.
+
+Steps: ``discover_inputs`` -> per file, ``entry_key`` (bytes, name, manifest row, catalog
+fingerprint, code version) -> cached rows, or ``process_file`` in a worker process
+(catalog, prose model and match memo loaded once per worker) -> ``frames_from_rows`` in
+file order -> ``write_tables`` into a staging folder -> ``Staging.commit``. Results do not
+depend on how files are scheduled over workers: rows are gathered in sorted file order.
+When the files, the catalog and the code are those of the run that wrote ``out/`` (its key
+is kept in ``out/.cache/run.json``) and ``out/`` is whole, nothing is read or written.
 """
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from normalizers.find_in_prose import build_prose_nlp
-from normalizers.match_catalog import match
-from pipeline.limits import Limits
+from pipeline.cache import ResultCache, code_version, entry_key
 from pipeline.catalog import Catalog, load_catalog, read_tsv
+from pipeline.limits import Limits
+from pipeline.match_batch import MatchMemo
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
-from pipeline.write_dataset import write_dataset
+from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, owned_files, write_tables
 from pipeline.write_diffs import write_all_diffs
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
 DEFAULT_RAW = Path("raw")
 _SKIP_NAMES = {"manifest.tsv", "README.md", ".gitkeep"}
+# below this many files to read, a worker pool costs more (start-up, loading) than it saves
+_POOL_FROM = 8
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,10 @@ class RunOptions:
     manifest: Path | None = None      # default: <root>/manifest.tsv when it exists
     limits: Limits = Limits()         # per-file size, pages, unpacked bytes, seconds (pipeline.limits)
     password: str | None = None       # opens encrypted PDFs
+    cache_dir: Path | None = None     # default: <out_dir>/.cache (kept with the dataset)
+    use_cache: bool = True
+    jobs: int = 0                     # worker processes; 0 = one per core
+    progress: bool = False            # progress bar on a terminal, a few plain lines otherwise
 
 
 @dataclass(frozen=True)
@@ -43,14 +62,15 @@ class RunReport:
     refused: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     out_dir: str = ""
+    reused: int = 0                   # files whose cached result was used
 
     @property
     def exit_code(self) -> int:
         return 1 if self.refused else 0
 
     def summary(self) -> str:
-        lines = [f"{self.documents} documents, {self.mentions} item mentions, "
-                 f"{self.needs_review} flagged for review -> {self.out_dir}"]
+        lines = [f"{self.documents} documents ({self.reused} unchanged, from the cache), {self.mentions} item "
+                 f"mentions, {self.needs_review} flagged for review -> {self.out_dir}"]
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"refused: {r}" for r in self.refused]
         return "\n".join(lines)
@@ -84,30 +104,175 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp, limits: Limits = Limits(),
-                 password: str | None = None) -> tuple[Extraction, tuple[Match, ...]]:
-    """Read and match one file (pure apart from reading it)."""
+                 password: str | None = None, memo: MatchMemo | None = None) -> tuple[Extraction, tuple[Match, ...]]:
+    """Read and match one file (pure apart from reading it); ``memo`` answers repeated mentions."""
     extraction = read_document(path, rel, catalog, manifest, nlp, limits=limits, password=password)
-    matches = tuple(match(m, catalog.index) for m in extraction.mentions)
-    return extraction, matches
+    memo = memo or MatchMemo(catalog.index)
+    return extraction, memo.match_all(extraction.mentions)
+
+
+class _Worker:
+    """What one process needs to read files: catalog, prose model and match memo, loaded once."""
+
+    def __init__(self, catalog_dir: Path, manifest: dict, limits: Limits = Limits(), password: str | None = None) -> None:
+        from normalizers.find_in_prose import build_prose_nlp
+        self.catalog = load_catalog(catalog_dir, load_decisions(catalog_dir))
+        self.nlp = build_prose_nlp(self.catalog.names_and_aliases())
+        self.memo = MatchMemo(self.catalog.index)
+        self.manifest, self.limits, self.password = manifest, limits, password
+
+    def payload(self, path: Path, rel: str) -> dict:
+        extraction, matches = process_file(path, rel, self.catalog, self.manifest, self.nlp, self.limits,
+                                           self.password, self.memo)
+        doc = extraction.document
+        return {"rows": file_rows(extraction, matches), "warnings": list(extraction.warnings),
+                "refused": doc.message if doc.status == "refused" else "",
+                "needs_review": sum(1 for m in matches if m.needs_review)}
+
+
+# The worker process's state, set once by the pool initializer (one per process, never shared).
+_WORKER: list[_Worker] = []
+
+
+def _init_worker(catalog_dir: Path, manifest: dict, limits: Limits, password: str | None) -> None:
+    _WORKER[:] = [_Worker(catalog_dir, manifest, limits, password)]
+
+
+def _work(task: tuple[str, str, str, ResultCache | None]) -> dict:
+    path, rel, key, cache = task
+    payload = _WORKER[0].payload(Path(path), rel)
+    if cache is not None:
+        cache.put(key, payload)
+    return payload
+
+
+def _read_all(tasks: list[tuple[str, str, str, ResultCache | None]], options: RunOptions, manifest: dict):
+    """Payloads of the files to read, in task order, in a pool when there are enough of them."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) < _POOL_FROM:
+        if tasks:
+            _init_worker(options.catalog_dir, manifest, options.limits, options.password)
+        try:
+            yield from map(_work, tasks)
+        finally:
+            _WORKER.clear()
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_init_worker,
+                             initargs=(options.catalog_dir, manifest, options.limits, options.password)) as pool:
+        yield from pool.map(_work, tasks, chunksize=4)
 
 
 def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
     catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
     manifest = load_manifest(options.manifest or options.root / "manifest.tsv")
-    nlp = build_prose_nlp(catalog.names_and_aliases())
-    results = []
-    for path in sorted(inputs):
-        rel = _relative(path, options.root)
-        results.append(process_file(path, rel, catalog, manifest, nlp, options.limits, options.password))
-    results.sort(key=lambda r: r[0].document.file)
-    frames = write_dataset(results, catalog, options.out_dir)
-    diff_warnings = write_all_diffs(options.out_dir, frames, catalog, manifest)
-    refused = sorted(r[0].document.message for r in results if r[0].document.status == "refused")
-    warnings = sorted({*(w for r in results for w in r[0].warnings), *diff_warnings})
-    return RunReport(
-        documents=len(results), mentions=sum(len(r[1]) for r in results),
-        needs_review=sum(1 for r in results for m in r[1] if m.needs_review),
-        refused=tuple(refused), warnings=tuple(warnings), out_dir=str(options.out_dir))
+    staging = Staging(options.out_dir)
+    try:
+        cache = _cache(options, staging) if options.use_cache else None
+        # what else decides a file's result: the code, the limits and (its hash) the password
+        code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}".encode()).hexdigest()
+        files = sorted(((p, _relative(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
+        order = [rel for _, rel in files]
+        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
+                          code) for path, rel in files]
+        run_key = _run_key(order, keys, catalog.fingerprint, code)
+        previous = _unchanged(options, run_key)
+        if previous is not None:       # same files, catalog and code as the run that wrote out/
+            return RunReport(**previous, out_dir=str(options.out_dir), reused=len(order))
+        stored = {i for i, key in enumerate(keys) if cache is not None and cache.has(key)}
+        tasks = [(str(path), rel, key, cache) for i, ((path, rel), key) in enumerate(zip(files, keys))
+                 if i not in stored]
+        progress = _Progress(len(files), options.progress)
+        fresh = _read_all(tasks, options, manifest)
+        totals = {"mentions": 0, "needs_review": 0, "warnings": [], "refused": []}
+        fallback: list[_Worker] = []
+
+        def payloads():
+            for i in range(len(order)):
+                payload = cache.get(keys[i]) if i in stored else next(fresh)
+                if payload is None:    # an entry that vanished or was damaged since: read the file here
+                    fallback[:] = fallback or [_Worker(options.catalog_dir, manifest, options.limits, options.password)]
+                    payload = fallback[0].payload(files[i][0], files[i][1])
+                    cache.put(keys[i], payload)
+                totals["mentions"] += len(payload["rows"]["items"])
+                totals["needs_review"] += payload["needs_review"]
+                totals["warnings"] += payload["warnings"]
+                totals["refused"] += [payload["refused"]] if payload["refused"] else []
+                progress.step()
+                yield payload["rows"]
+
+        frames = frames_from_rows(payloads())
+        progress.close()
+        write_tables(frames, staging.path)
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest)
+        figures = dict(documents=len(order), mentions=totals["mentions"], needs_review=totals["needs_review"],
+                       refused=tuple(sorted(totals["refused"])),
+                       warnings=tuple(sorted({*totals["warnings"], *diff_warnings})))
+        if cache is not None and options.cache_dir is None:
+            (staging.path / CACHE_DIR_NAME).mkdir(exist_ok=True)
+            (staging.path / CACHE_DIR_NAME / _RUN_KEY).write_text(
+                json.dumps({"key": run_key, "report": figures}, ensure_ascii=False, sort_keys=True) + "\n",
+                encoding="utf-8")
+        staging.commit()
+    finally:
+        staging.abandon()
+    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored))
+
+
+_RUN_KEY = "run.json"
+
+
+def _digest(secret: str | None) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest() if secret is not None else ""
+
+
+def _run_key(rels: list[str], keys: list[str], catalog_fingerprint: str, code: str) -> str:
+    digest = hashlib.sha256(f"{catalog_fingerprint}\0{code}\0".encode())
+    for rel, key in zip(rels, keys):
+        digest.update(f"{rel}\0{key}\n".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(options: RunOptions, run_key: str) -> dict | None:
+    """The last run's report when it read exactly these files with this catalog and code, and out/ is whole."""
+    if not options.use_cache or options.cache_dir is not None:
+        return None
+    out = Path(options.out_dir)
+    try:
+        last = json.loads((out / CACHE_DIR_NAME / _RUN_KEY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if last.get("key") != run_key or not all((out / name).exists() for name in owned_files()):
+        return None
+    report = last["report"]
+    return {**report, "refused": tuple(report["refused"]), "warnings": tuple(report["warnings"])}
+
+
+def _cache(options: RunOptions, staging: Staging) -> ResultCache:
+    if options.cache_dir is not None:
+        return ResultCache([options.cache_dir], options.cache_dir)
+    return ResultCache([Path(options.out_dir) / CACHE_DIR_NAME], staging.path / CACHE_DIR_NAME)
+
+
+class _Progress:
+    """tqdm bar on a terminal; otherwise a plain line at every tenth (CI logs stay short)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.bar = total, 0, None
+        self.enabled = enabled and total > 0
+        if self.enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr)
+
+    def step(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update()
+        elif self.enabled and (self.done == self.total or self.done % max(1, self.total // 10) == 0):
+            print(f"read {self.done}/{self.total} files", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def load_decisions(catalog_dir: Path) -> dict[tuple[str, str], str]:

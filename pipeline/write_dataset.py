@@ -1,31 +1,43 @@
 """Records -> the published tables in ``out/`` (CSV with BOM and Parquet), and ``load``.
 
-Every table is sorted by provenance, written to a temporary file beside its target
-and renamed into place, so an interrupted run leaves the previous files whole.
-No timestamps or machine paths go into data files.
+Steps: ``file_rows`` turns one file's extraction and matches into plain row tuples per
+table (done in the worker processes, and what the cache keeps) -> ``frames_from_rows``
+gathers them column by column into DataFrames with the dtypes of ``pipeline.schema``
+-> ``write_tables`` writes every table, its JSON Schema and the data dictionary into a
+staging folder beside ``out/`` -> ``Staging.commit`` swaps the staging folder in with one
+atomic directory exchange. A run killed at any moment leaves the previous ``out/`` whole.
+Entries of ``out/`` this module does not write (``review.xlsx``, ``diffs/`` …) are carried
+over into the new folder (hard links). No timestamps or machine paths go into data files.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
-import io
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
 from pipeline.records import Extraction, Match
+from pipeline.schema import TABLES, data_dictionary, schema_bytes, table
 
-__all__ = ["TABLES", "write_dataset", "load", "items_frame", "atomic_write_bytes"]
+__all__ = ["TABLES", "TABLE_NAMES", "write_dataset", "write_tables", "load", "items_frame", "file_rows",
+           "frames_from_rows", "atomic_write_bytes", "Staging", "CACHE_DIR_NAME", "owned_files"]
 
-TABLES = ("documents", "bundles", "scenarios", "items", "catalog_rows")
+TABLE_NAMES = tuple(t.name for t in TABLES)
+_BASE_TABLES = ("documents", "bundles", "scenarios", "items", "catalog_rows")   # the rest are views over items
+CACHE_DIR_NAME = ".cache"
+_OWNED = ({f"{n}.{ext}" for n in TABLE_NAMES for ext in ("csv", "parquet")} | {"schema", "README.md"})
 
-ITEM_COLUMNS = [
-    "mention_id", "source", "list_kind", "region", "province", "level", "bundle_no", "bundle_name",
-    "scenario_code", "scenario_name", "role", "seq", "raw_text", "item_text", "unit", "code_as_written",
-    "codes", "canonical_id", "canonical_name", "method", "score", "needs_review", "reason", "candidates",
-    "current_limit", "target_limit", "channels", "page", "table", "row", "cell", "line", "start", "end",
-]
+
+def owned_files() -> list[str]:
+    """The entries of ``out/`` a run writes (tables, schemas, data dictionary)."""
+    return sorted(f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")) + [
+        f"schema/{t.name}.schema.json" for t in TABLES] + ["README.md"]
 
 
 def _mention_id(m) -> str:
@@ -34,67 +46,85 @@ def _mention_id(m) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def _item_row(doc, r: Match) -> tuple:
+    m = r.mention
+    return (_mention_id(m), m.where.file, m.list_kind, doc.region, doc.province, doc.level, m.bundle_no,
+            m.bundle_name, m.scenario_code, m.scenario_name, m.role, m.seq, m.printed, m.text, m.unit,
+            ";".join(m.printed_codes), ";".join(r.codes), r.canonical_id, r.canonical_name, r.method,
+            float(r.score), bool(r.needs_review), r.reason,
+            ";".join(f"{c.item_id}={c.score:.1f}" for c in r.candidates), m.current_limit, m.target_limit,
+            ";".join(m.channels), m.where.page, m.where.table, m.where.row, m.where.cell, m.where.line,
+            m.start, m.end)
+
+
+def file_rows(extraction: Extraction, matches: tuple[Match, ...]) -> dict[str, list[tuple]]:
+    """One file's rows per base table, as tuples in the column order of ``pipeline.schema``."""
+    d = extraction.document
+    return {
+        "documents": [(d.file, d.title, d.region, d.province, d.level, ";".join(d.list_kinds), d.status,
+                       d.message, d.sha256, len(extraction.bundles), len(matches),
+                       len(extraction.catalog_entries))],
+        "bundles": [(b.where.file, b.no, b.name, b.lead_unit, ";".join(b.partner_units), b.time_limit, b.method,
+                     b.where.page, b.where.table, b.where.row, b.where.line) for b in extraction.bundles],
+        "scenarios": [(s.where.file, s.bundle_no, s.code, s.name, "\n".join(s.notes), s.where.page, s.where.table,
+                       s.where.row, s.where.line) for s in extraction.scenarios],
+        "items": [_item_row(d, r) for r in matches],
+        "catalog_rows": [(c.where.file, c.no, c.category, c.main, c.sub, c.content, c.target, c.where.page,
+                          c.where.table, c.where.row, c.where.line) for c in extraction.catalog_entries],
+    }
+
+
+def _view(items: pd.DataFrame, name: str, kind: str) -> pd.DataFrame:
+    spec = table(name)
+    return items.loc[items["list_kind"] == kind, spec.names].reset_index(drop=True)
+
+
+# rows gathered as Python objects before they are packed into typed (Arrow-backed) columns
+_PACK_EVERY = 20_000
+
+
+class _Columns:
+    """One table's values, column-wise: Python lists packed into typed Series every _PACK_EVERY rows."""
+
+    def __init__(self, name: str) -> None:
+        self.spec = table(name)
+        self.lists: list[list] = [[] for _ in self.spec.columns]
+        self.packed: list[list[pd.Series]] = [[] for _ in self.spec.columns]
+
+    def add(self, rows: list) -> None:
+        for row in rows:
+            for col, value in zip(self.lists, row):
+                col.append(value)
+        if len(self.lists[0]) >= _PACK_EVERY:
+            self._pack()
+
+    def _pack(self) -> None:
+        for i, column in enumerate(self.spec.columns):
+            self.packed[i].append(pd.Series(self.lists[i], dtype=column.pandas_dtype))
+            self.lists[i] = []
+
+    def frame(self) -> pd.DataFrame:
+        self._pack()
+        data = {c.name: pd.concat(parts, ignore_index=True).astype(c.pandas_dtype)
+                for c, parts in zip(self.spec.columns, self.packed)}
+        frame = pd.DataFrame(data, columns=self.spec.names)
+        return frame.sort_values(list(self.spec.sort_by), kind="mergesort").reset_index(drop=True)
+
+
+def frames_from_rows(per_file: Iterable[dict[str, list[tuple]]]) -> dict[str, pd.DataFrame]:
+    """All files' rows -> one DataFrame per table (column-wise and packed, so rows are not kept as objects)."""
+    columns = {n: _Columns(n) for n in _BASE_TABLES}
+    for rows in per_file:
+        for name in _BASE_TABLES:
+            columns[name].add(rows[name])
+    frames = {name: columns.pop(name).frame() for name in _BASE_TABLES}
+    frames["speedup"] = _view(frames["items"], "speedup", "speedup")
+    frames["hotlist"] = _view(frames["items"], "hotlist", "hotlist")
+    return {name: frames[name] for name in TABLE_NAMES}
+
+
 def items_frame(results: list[tuple[Extraction, tuple[Match, ...]]]) -> pd.DataFrame:
-    rows = []
-    for extraction, matches in results:
-        doc = extraction.document
-        for r in matches:
-            m = r.mention
-            rows.append({
-                "mention_id": _mention_id(m), "source": m.where.file, "list_kind": m.list_kind,
-                "region": doc.region, "province": doc.province, "level": doc.level,
-                "bundle_no": m.bundle_no, "bundle_name": m.bundle_name, "scenario_code": m.scenario_code,
-                "scenario_name": m.scenario_name, "role": m.role, "seq": m.seq, "raw_text": m.printed,
-                "item_text": m.text, "unit": m.unit, "code_as_written": ";".join(m.printed_codes),
-                "codes": ";".join(r.codes), "canonical_id": r.canonical_id, "canonical_name": r.canonical_name,
-                "method": r.method, "score": float(r.score), "needs_review": bool(r.needs_review),
-                "reason": r.reason,
-                "candidates": ";".join(f"{c.item_id}={c.score:.1f}" for c in r.candidates),
-                "current_limit": m.current_limit, "target_limit": m.target_limit,
-                "channels": ";".join(m.channels), "page": m.where.page, "table": m.where.table,
-                "row": m.where.row, "cell": m.where.cell, "line": m.where.line, "start": m.start, "end": m.end,
-            })
-    frame = pd.DataFrame(rows, columns=ITEM_COLUMNS)
-    return frame.sort_values(["source", "table", "row", "cell", "line", "start", "seq", "mention_id"],
-                             kind="mergesort").reset_index(drop=True)
-
-
-def _documents_frame(results) -> pd.DataFrame:
-    rows = [{"source": e.document.file, "title": e.document.title, "region": e.document.region,
-             "province": e.document.province, "level": e.document.level,
-             "list_kinds": ";".join(e.document.list_kinds), "status": e.document.status,
-             "message": e.document.message, "sha256": e.document.sha256,
-             "bundles": len(e.bundles), "mentions": len(m), "catalog_rows": len(e.catalog_entries)}
-            for e, m in results]
-    return pd.DataFrame(rows, columns=["source", "title", "region", "province", "level", "list_kinds", "status",
-                                       "message", "sha256", "bundles", "mentions", "catalog_rows"])
-
-
-def _bundles_frame(results) -> pd.DataFrame:
-    rows = [{"source": b.where.file, "bundle_no": b.no, "bundle_name": b.name, "lead_unit": b.lead_unit,
-             "partner_units": ";".join(b.partner_units), "time_limit": b.time_limit, "method": b.method,
-             "table": b.where.table, "row": b.where.row, "line": b.where.line, "page": b.where.page}
-            for e, _ in results for b in e.bundles]
-    return pd.DataFrame(rows, columns=["source", "bundle_no", "bundle_name", "lead_unit", "partner_units",
-                                       "time_limit", "method", "page", "table", "row", "line"])
-
-
-def _scenarios_frame(results) -> pd.DataFrame:
-    rows = [{"source": s.where.file, "bundle_no": s.bundle_no, "scenario_code": s.code, "scenario_name": s.name,
-             "notes": "\n".join(s.notes), "page": s.where.page, "table": s.where.table, "row": s.where.row,
-             "line": s.where.line}
-            for e, _ in results for s in e.scenarios]
-    return pd.DataFrame(rows, columns=["source", "bundle_no", "scenario_code", "scenario_name", "notes",
-                                       "page", "table", "row", "line"])
-
-
-def _catalog_frame(results) -> pd.DataFrame:
-    rows = [{"source": c.where.file, "no": c.no, "category": c.category, "main": c.main, "sub": c.sub,
-             "content": c.content, "target": c.target, "page": c.where.page, "table": c.where.table,
-             "row": c.where.row, "line": c.where.line}
-            for e, _ in results for c in e.catalog_entries]
-    return pd.DataFrame(rows, columns=["source", "no", "category", "main", "sub", "content", "target",
-                                       "page", "table", "row", "line"])
+    return frames_from_rows(file_rows(e, m) for e, m in results)["items"]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -113,26 +143,133 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _write_frame(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
-    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.1f")
-    atomic_write_bytes(out_dir / f"{name}.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, engine="pyarrow")
-    atomic_write_bytes(out_dir / f"{name}.parquet", buffer.getvalue())
+    # streamed to the files (not built in memory first): a national items table is hundreds of MB as text
+    frame.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", float_format="%.1f", encoding="utf-8-sig")
+    frame.to_parquet(out_dir / f"{name}.parquet", index=False, engine="pyarrow")
+
+
+def write_tables(frames: dict[str, pd.DataFrame], folder: Path) -> None:
+    """Every table, its JSON Schema and the data dictionary, into ``folder`` (a staging folder)."""
+    folder = Path(folder)
+    (folder / "schema").mkdir(parents=True, exist_ok=True)
+    for t in TABLES:
+        _write_frame(frames[t.name], folder, t.name)
+        (folder / "schema" / f"{t.name}.schema.json").write_bytes(schema_bytes(t))
+    (folder / "README.md").write_bytes(data_dictionary().encode("utf-8"))
+
+
+class Staging:
+    """A folder beside ``out_dir`` that becomes ``out_dir`` in one step (``commit``).
+
+    ``path`` is where the new dataset is written; a stale staging folder left by a killed
+    run is removed when the next one starts. ``commit`` carries over the entries of the
+    old folder this module does not own, fsyncs, then exchanges the two folders
+    atomically (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with the old
+    folder restored by the next run if a kill falls between them).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.path = self.out_dir.parent / f".{self.out_dir.name}.staging"
+        self._old = self.out_dir.parent / f".{self.out_dir.name}.old"
+        if self._old.exists() and not self.out_dir.exists():
+            os.rename(self._old, self.out_dir)          # a kill between the fallback's two renames
+        for stale in (self.path, self._old):
+            if stale.exists():
+                shutil.rmtree(stale)
+        self.path.mkdir(parents=True)
+
+    def commit(self) -> None:
+        if self.out_dir.exists():
+            for entry in sorted(self.out_dir.iterdir()):
+                if entry.name not in _OWNED and entry.name != CACHE_DIR_NAME:
+                    _link_copy(entry, self.path / entry.name)
+        _fsync_tree(self.path)
+        if not self.out_dir.exists():
+            os.rename(self.path, self.out_dir)
+        elif not _exchange(self.path, self.out_dir):
+            os.rename(self.out_dir, self._old)
+            os.rename(self.path, self.out_dir)
+            shutil.rmtree(self._old)
+            return
+        _fsync_dir(self.out_dir.parent)
+        if self.path.exists():
+            shutil.rmtree(self.path)
+
+    def abandon(self) -> None:
+        if self.path.exists():
+            shutil.rmtree(self.path)
+
+
+def _link_copy(src: Path, dst: Path) -> None:
+    """Carry ``src`` over to ``dst``; what the new run wrote there wins (folders are merged)."""
+    if src.is_dir():
+        dst.mkdir(exist_ok=True)
+        for entry in sorted(src.iterdir()):
+            _link_copy(entry, dst / entry.name)
+    elif not dst.exists():
+        _link_or_copy(src, dst)
+
+
+def _link_or_copy(src, dst) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb+") as fh:
+                os.fsync(fh.fileno())
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        _fsync_dir(path)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False when the system cannot (the caller falls back)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(err, f"cannot swap {a} into {b}: {os.strerror(err)}")
 
 
 def write_dataset(results, catalog, out_dir: Path) -> dict[str, pd.DataFrame]:
-    frames = {
-        "documents": _documents_frame(results), "bundles": _bundles_frame(results),
-        "scenarios": _scenarios_frame(results), "items": items_frame(results),
-        "catalog_rows": _catalog_frame(results),
-    }
-    for name, frame in frames.items():
-        _write_frame(frame, Path(out_dir), name)
+    """Write the dataset for ``results`` (extraction, matches) pairs into ``out_dir`` atomically."""
+    frames = frames_from_rows(file_rows(e, m) for e, m in sorted(results, key=lambda r: r[0].document.file))
+    staging = Staging(out_dir)
+    try:
+        write_tables(frames, staging.path)
+        staging.commit()
+    finally:
+        staging.abandon()
     return frames
 
 
 def load(out_dir: str | Path = "out") -> dict[str, pd.DataFrame]:
-    """The published tables as DataFrames, read from Parquet (``pipeline.load("out")``)."""
+    """The published tables as DataFrames with the declared dtypes (``pipeline.load("out")``)."""
     out_dir = Path(out_dir)
-    return {name: pd.read_parquet(out_dir / f"{name}.parquet") for name in TABLES
-            if (out_dir / f"{name}.parquet").exists()}
+    frames = {}
+    for t in TABLES:
+        path = out_dir / f"{t.name}.parquet"
+        if path.exists():
+            frame = pd.read_parquet(path)
+            frames[t.name] = frame.astype({c.name: c.pandas_dtype for c in t.columns})[t.names]
+    return frames

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -223,7 +223,6 @@ def _qualifier(name: str) -> str:
 
 
 def _flag(result: Match) -> Match:
-    from dataclasses import replace
     return replace(result, needs_review=True)
 
 

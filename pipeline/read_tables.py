@@ -149,6 +149,7 @@ class _Open:
     pending: list[int] = field(default_factory=list)         # indexes into scenarios
     has_situational: set[int] = field(default_factory=set)
     stray: list[tuple[int, Row, int, str]] = field(default_factory=list)
+    next_seq: dict[int, int] = field(default_factory=dict)   # scenario index -> seq of its next mention
 
 
 def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
@@ -239,8 +240,7 @@ def _assign_groups(n_groups: int, targets: list[int], right_aligned: bool) -> li
 
 def _emit_mentions(out: TableResult, current: _Open, index: int, role: str, group, row: Row, col: int) -> None:
     sc = current.scenarios[index]
-    seq = 1 + sum(1 for m in out.mentions if m.bundle_no == current.bundle.no
-                  and m.scenario_code == sc.code and m.scenario_name == sc.name)
+    seq = current.next_seq.get(index, 1)
     for span in group:
         parsed = parse_item(span.text)
         text = repair(parsed.text)
@@ -252,6 +252,7 @@ def _emit_mentions(out: TableResult, current: _Open, index: int, role: str, grou
             bundle_no=current.bundle.no, bundle_name=current.bundle.name, scenario_code=sc.code,
             scenario_name=sc.name, role=role, unit=repair(parsed.unit)))
         seq += 1
+    current.next_seq[index] = seq
 
 
 def _close_bundle(current: _Open, out: TableResult) -> None:

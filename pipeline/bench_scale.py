@@ -5,11 +5,14 @@ a fresh process: cold (no cache), warm (nothing changed), one changed file; wall
 (median of ``--repeat`` runs, cold runs ``--cold-repeat`` times), peak memory (ru_maxrss of
 the run's process and of its largest worker), and code F1 against the corpus gold.
 
-match: matching throughput on the mentions of a run's items table, rebuilt as `Mention`s:
-the full matcher with repeated mentions matched once (``MatchMemo``, one per worker, 2
-workers; rate = mentions / the slower worker's matching time, and also with the transfer of
-mentions to the workers and answers back, which a run does not pay) beside a plain ``process.extractOne(text, names, scorer=fuzz.WRatio)`` loop on
-the same workers, and the accuracy of both on the same documents.
+match: matching throughput on every mention of a run's items table, rebuilt as `Mention`s
+and shared over 2 worker processes as a run's workers hold them after extraction: each loads
+the catalog and its share, then on a common start signal matches them with the full matcher
+(``MatchMemo``: code, exact, alias, compound, fuzzy, context; a repeated mention is matched
+once) and sends the answers back; rate = mentions / wall seconds from the start signal to the
+last answer received. Beside it, in the same run, a plain
+``process.extractOne(text, names, scorer=fuzz.WRatio)`` loop over a sample of documents on 2
+workers, and the code accuracy of both on that sample.
 """
 from __future__ import annotations
 
@@ -149,13 +152,50 @@ def _init(catalog_dir: str) -> None:
                  [i.name for i in catalog.items if i.code], [i.code for i in catalog.items if i.code]]
 
 
-def _ours(mentions: list) -> tuple[list[tuple[str, bool]], float]:
-    """Answers and the seconds the matching took in this worker (transfer to and from it aside)."""
-    memo = _STATE[1]
+def _shard(out: str, part: int, parts: int) -> list:
+    from pipeline.write_dataset import load_table
+    items = load_table(Path(out) / "items.parquet", "items")
+    return _mentions(items.iloc[part::parts])
+
+
+def _matcher(out: str, part: int, parts: int, catalog_dir: str, conn) -> None:
+    """One worker: load the catalog and its share of mentions (as a run's worker has them after
+    extraction), say ready, wait for go, match them all, send back the answers and its seconds."""
+    _init(catalog_dir)
+    mentions = _shard(out, part, parts)
+    conn.send(len(mentions))
+    conn.recv()
     started = time.perf_counter()
-    matches = memo.match_all(mentions)
+    matches = _STATE[1].match_all(mentions)
     took = time.perf_counter() - started
-    return [(";".join(r.codes), r.needs_review) for r in matches], took
+    conn.send(([(";".join(r.codes), r.needs_review) for r in matches], took, _STATE[1].misses))
+    conn.close()
+
+
+def _ours_on_workers(out: Path, catalog: Path, workers: int) -> tuple[list, float, float, int]:
+    """Answers in items-table order, wall seconds from go to the last answer received, the slowest
+    worker's own matching seconds, and how many distinct mentions were matched (memo misses)."""
+    import multiprocessing as mp
+    ctx = mp.get_context("spawn")
+    pipes, procs = [], []
+    for part in range(workers):
+        mine, theirs = ctx.Pipe()
+        proc = ctx.Process(target=_matcher, args=(str(out), part, workers, str(catalog), theirs))
+        proc.start()
+        pipes.append(mine)
+        procs.append(proc)
+    sizes = [conn.recv() for conn in pipes]
+    started = time.perf_counter()
+    for conn in pipes:
+        conn.send("go")
+    replies = [conn.recv() for conn in pipes]
+    wall = time.perf_counter() - started
+    for proc in procs:
+        proc.join()
+    answers: list = [None] * sum(sizes)
+    for part, (got, _, _) in enumerate(replies):
+        answers[part::workers] = got
+    return answers, wall, max(t for _, t, _ in replies), sum(m for _, _, m in replies)
 
 
 def _plain(texts: list[str]) -> list[str]:
@@ -164,48 +204,39 @@ def _plain(texts: list[str]) -> list[str]:
     return [codes[b[2]] if (b := process.extractOne(t, names, scorer=fuzz.WRatio)) else "" for t in texts]
 
 
-def _timed_map(pool, fn, chunks) -> tuple[list, float]:
-    started = time.perf_counter()
-    parts = list(pool.map(fn, chunks))
-    return [x for part in parts for x in part], time.perf_counter() - started
-
-
 def match_throughput(out: Path, gold_dir: Path, catalog: Path, workers: int = 2, sample_docs: int = 40) -> dict:
+    """The full matcher over every mention of ``out``'s items table on ``workers`` processes (each
+    matching its share, as a run's workers do) beside a plain WRatio loop over a sample, same run."""
     from normalizers.match_catalog import match
     from pipeline.bench import _score_all
     from pipeline.match_batch import match_key
     from pipeline.score import load_gold
     from pipeline.write_dataset import load
+    ours, ours_wall, ours_s, misses = _ours_on_workers(out, catalog, workers)
     frames = load(out)
     items = frames["items"]
-    mentions = _mentions(items)
-    half = (len(mentions) + workers - 1) // workers
-    chunks = [mentions[i:i + half] for i in range(0, len(mentions), half)]
     sources = sorted(set(items["source"]))[:sample_docs]
     sample = items[items["source"].isin(sources)].reset_index(drop=True)
     texts = list(sample["raw_text"])
     th = (len(texts) + workers - 1) // workers
-    tchunks = [texts[i:i + th] for i in range(0, len(texts), th)]
     with ProcessPoolExecutor(workers, initializer=_init, initargs=(str(catalog),)) as pool:
         list(pool.map(_plain, [[t] for t in texts[:workers]]))          # start-up and catalog load done
         started = time.perf_counter()
-        parts = list(pool.map(_ours, chunks))
-        ours_wall = time.perf_counter() - started
-        ours, ours_s = [x for part, _ in parts for x in part], max(t for _, t in parts)
-        plain, plain_s = _timed_map(pool, _plain, tchunks)
+        plain = [x for part in pool.map(_plain, [texts[i:i + th] for i in range(0, len(texts), th)]) for x in part]
+        plain_s = time.perf_counter() - started
     _init(str(catalog))
+    mentions = _mentions(items)
     check = mentions[::max(1, len(mentions) // 3000)]
     same = all(r == match(m, _STATE[0].index) for m, r in zip(check, _STATE[1].match_all(check)))
-    plain_codes = plain
     golds = load_gold(gold_dir)
     rows = frames["catalog_rows"][frames["catalog_rows"]["source"].isin(sources)]
     our_codes = dict(zip(items["mention_id"], (c for c, _ in ours)))
-    our_sample = sample.assign(codes=[our_codes[m] for m in sample["mention_id"]])
-    ours_score, _ = _score_all(our_sample, rows, golds)
-    plain_score, _ = _score_all(sample.assign(codes=plain_codes, needs_review=False), rows, golds)
-    unique = len({match_key(m) for m in mentions})
-    return {"mentions": len(mentions), "unique_keys": unique, "ours_per_s": len(mentions) / ours_s,
-            "ours_s": ours_s, "ours_per_s_with_transfer": len(mentions) / ours_wall, "plain_mentions": len(texts), "plain_per_s": len(texts) / plain_s,
-            "plain_s": plain_s, "same_as_match": same, "sample_docs": len(sources),
+    ours_score, _ = _score_all(sample.assign(codes=[our_codes[m] for m in sample["mention_id"]]), rows, golds)
+    plain_score, _ = _score_all(sample.assign(codes=plain, needs_review=False), rows, golds)
+    return {"mentions": len(mentions), "distinct_mentions": len({match_key(m) for m in mentions}),
+            "matched_fresh": misses, "ours_per_s": len(mentions) / ours_wall, "ours_wall_s": ours_wall,
+            "ours_per_s_in_workers": len(mentions) / ours_s, "plain_mentions": len(texts),
+            "plain_per_s": len(texts) / plain_s, "plain_s": plain_s, "ratio": (len(mentions) / ours_wall) / (len(texts) / plain_s),
+            "same_as_match": same, "sample_docs": len(sources),
             "ours_f1": ours_score.f1, "plain_f1": plain_score.f1,
             "ours_precision": ours_score.precision, "plain_precision": plain_score.precision}

@@ -73,6 +73,14 @@ class ResultCache:
             return payload
         return None
 
+    def keep(self, key: str) -> None:
+        """Carry the entry over into ``write_dir`` without reading it (a file whose rows are reused)."""
+        for folder in self.read_dirs:
+            path = self._path(folder, key)
+            if path.exists():
+                self._keep(path, key)
+                return
+
     def _keep(self, path: Path, key: str) -> None:
         if self.write_dir is None:
             return

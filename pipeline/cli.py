@@ -26,12 +26,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
     run.add_argument("--cache", type=Path, help="cache of per-file results (default: .cache in the output folder)")
     run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
-    run.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    run.add_argument("--jobs", type=_jobs, default=0, help="worker processes, 1 or more (default: one per core)")
     _add_limit_options(run)
     _add_review_parser(sub)
     _add_diff_parser(sub)
     _add_explain_parser(sub)
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = -1
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of worker processes: give 1 or more "
+                                         f"(leave --jobs out for one per core)")
+    return jobs
 
 
 def _add_limit_options(run) -> None:

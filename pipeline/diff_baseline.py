@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Baseline", "resolve_baseline", "safe_stem", "LOCAL_LEVELS", "COMPARED_KINDS"]
+__all__ = ["Baseline", "Baselines", "resolve_baseline", "safe_stem", "LOCAL_LEVELS", "COMPARED_KINDS"]
 
 LOCAL_LEVELS = ("city", "district")
 COMPARED_KINDS = ("bundle", "speedup", "hotlist")
@@ -36,40 +36,53 @@ def _kinds(row) -> set[str]:
 def resolve_baseline(document: dict, documents: pd.DataFrame,
                      manifest: dict[str, dict[str, str]] | None = None) -> Baseline:
     """The baseline of one document (a row of ``documents`` as a dict). See the module doc."""
-    source = str(document["source"])
-    docs = documents.fillna("")
-    usable = docs[(docs["status"] != "refused") & (docs["source"] != source)]
-    named = ((manifest or {}).get(source) or {}).get("baseline", "").strip()
-    if named:
-        hit = usable[usable["source"] == named]
-        if not hit.empty:
-            return Baseline(named, f"named as baseline in manifest.tsv for {source}")
-        return Baseline(None, f"manifest.tsv names {named} as the baseline of {source}, but it is not among the "
-                              f"readable inputs",
-                        warning=f"manifest.tsv: baseline '{named}' of '{source}' is not among the readable inputs "
-                                f"({', '.join(sorted(usable['source'])) or 'none'}) — add the file to raw/ or fix the "
-                                f"baseline column")
-    province, level = str(document.get("province", "")), str(document.get("level", ""))
-    if level not in LOCAL_LEVELS:
-        return Baseline(None, f"not compared: level is '{level or 'unknown'}', only "
-                              f"{' and '.join(LOCAL_LEVELS)} lists are compared with their province")
-    if not province:
-        return Baseline(None, "no baseline: the province of this list is not known — name it in raw/manifest.tsv")
-    mine = _kinds(document)
-    candidates = [r for _, r in usable.iterrows()
-                  if r["level"] == "province" and r["province"] == province and _kinds(r) & mine]
-    if not candidates:
-        return Baseline(None, f"no provincial list of {province} among the inputs; compare it on demand with "
-                              f"`python -m pipeline diff {source} BASELINE`, or name a baseline in raw/manifest.tsv")
-    candidates.sort(key=lambda r: (-len(_kinds(r) & mine), r["source"]))
-    best = candidates[0]
-    how = f"the provincial list of {province} among the inputs ({best['title'] or best['source']})"
-    if len(candidates) > 1:
-        others = ", ".join(r["source"] for r in candidates[1:])
-        return Baseline(best["source"], how + f"; also found {others}",
-                        warning=f"{source}: several provincial lists of {province} ({best['source']}, {others}); "
-                                f"compared with {best['source']} — name the right one in raw/manifest.tsv")
-    return Baseline(best["source"], how)
+    return Baselines(documents, manifest).resolve(document)
+
+
+class Baselines:
+    """``resolve_baseline`` for many documents of one dataset: the documents are indexed once."""
+
+    def __init__(self, documents: pd.DataFrame, manifest: dict[str, dict[str, str]] | None = None) -> None:
+        docs = documents.fillna("")
+        usable = docs[docs["status"] != "refused"].sort_values("source", kind="mergesort")
+        self.manifest = manifest or {}
+        self.usable = set(usable["source"])
+        self.provincial: dict[str, list[dict]] = {}
+        for row in usable[usable["level"] == "province"].to_dict("records"):
+            self.provincial.setdefault(str(row["province"]), []).append(row)
+
+    def resolve(self, document: dict) -> Baseline:
+        source = str(document["source"])
+        named = (self.manifest.get(source) or {}).get("baseline", "").strip()
+        if named:
+            if named in self.usable and named != source:
+                return Baseline(named, f"named as baseline in manifest.tsv for {source}")
+            readable = ", ".join(sorted(self.usable - {source})) or "none"
+            return Baseline(None, f"manifest.tsv names {named} as the baseline of {source}, but it is not among the "
+                                  f"readable inputs",
+                            warning=f"manifest.tsv: baseline '{named}' of '{source}' is not among the readable "
+                                    f"inputs ({readable}) — add the file to raw/ or fix the baseline column")
+        province, level = str(document.get("province", "")), str(document.get("level", ""))
+        if level not in LOCAL_LEVELS:
+            return Baseline(None, f"not compared: level is '{level or 'unknown'}', only "
+                                  f"{' and '.join(LOCAL_LEVELS)} lists are compared with their province")
+        if not province:
+            return Baseline(None, "no baseline: the province of this list is not known — name it in raw/manifest.tsv")
+        mine = _kinds(document)
+        candidates = [r for r in self.provincial.get(province, ()) if r["source"] != source and _kinds(r) & mine]
+        if not candidates:
+            return Baseline(None, f"no provincial list of {province} among the inputs; compare it on demand with "
+                                  f"`python -m pipeline diff {source} BASELINE`, or name a baseline in "
+                                  f"raw/manifest.tsv")
+        candidates.sort(key=lambda r: (-len(_kinds(r) & mine), r["source"]))
+        best = candidates[0]
+        how = f"the provincial list of {province} among the inputs ({best['title'] or best['source']})"
+        if len(candidates) > 1:
+            others = ", ".join(r["source"] for r in candidates[1:])
+            return Baseline(best["source"], how + f"; also found {others}",
+                            warning=f"{source}: several provincial lists of {province} ({best['source']}, {others}); "
+                                    f"compared with {best['source']} — name the right one in raw/manifest.tsv")
+        return Baseline(best["source"], how)
 
 
 _UNSAFE = re.compile(r"[^\w\-]+")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["Side", "Finding", "ListDiff", "DocFrames", "document_frames", "SECTIONS", "KINDS", "natural_key"]
+__all__ = ["Side", "Finding", "ListDiff", "DocFrames", "document_frames", "SourceSlices", "SECTIONS", "KINDS", "natural_key"]
 
 SECTIONS = ("bundle", "scenario", "item", "speedup", "hotlist")
 KINDS = ("missing", "added", "role_changed", "slower", "no_promise", "not_comparable", "unsure")
@@ -113,3 +114,39 @@ def document_frames(frames: dict[str, pd.DataFrame], source: str) -> DocFrames:
             return pd.DataFrame(columns=["source"])
         return table[table["source"] == source].fillna("").reset_index(drop=True)
     return DocFrames(hit.fillna("").iloc[0].to_dict(), part("bundles"), part("scenarios"), part("items"))
+
+
+class SourceSlices:
+    """``document_frames`` for many documents of one dataset (tables sorted by source, as written)."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+        self.documents = {r["source"]: r for r in frames["documents"].fillna("").to_dict("records")}
+        self.tables, self.spans, self.empty = {}, {}, {}
+        for name in ("bundles", "scenarios", "items"):
+            table = frames.get(name)
+            if table is None or table.empty:
+                self.tables[name], self.spans[name] = None, {}
+                self.empty[name] = pd.DataFrame(columns=["source"])
+                continue
+            codes, sources = pd.factorize(table["source"], sort=False)
+            starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
+            if len(starts) != len(sources):     # not grouped by source (the published tables are)
+                table = table.sort_values("source", kind="mergesort")
+                codes, sources = pd.factorize(table["source"], sort=False)
+                starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
+            ends = np.append(starts[1:], len(codes))
+            self.tables[name] = table
+            self.spans[name] = {s: (int(a), int(b)) for s, a, b in zip(sources, starts, ends)}
+            # as document_frames slices: a source without rows gets the table's columns, no rows
+            self.empty[name] = table.iloc[:0].fillna("").reset_index(drop=True)
+
+    def document_frames(self, source: str) -> DocFrames:
+        if source not in self.documents:
+            raise KeyError(f"{source} is not among the documents ({', '.join(sorted(self.documents))})")
+
+        def part(name: str) -> pd.DataFrame:
+            span = self.spans[name].get(source)
+            if span is None:
+                return self.empty[name].copy()
+            return self.tables[name].iloc[span[0]:span[1]].fillna("").reset_index(drop=True)
+        return DocFrames(self.documents[source], part("bundles"), part("scenarios"), part("items"))

@@ -9,14 +9,15 @@ fingerprint, code version) -> cached rows, or ``process_file`` in a worker proce
 (catalog, prose model and match memo loaded once per worker) -> ``frames_from_rows`` in
 file order -> ``write_tables`` into a staging folder -> ``Staging.commit``. Results do not
 depend on how files are scheduled over workers: rows are gathered in sorted file order.
-When the files, the catalog and the code are those of the run that wrote ``out/`` (its key
-is kept in ``out/.cache/run.json``) and ``out/`` is whole, nothing is read or written.
+Building on the run that wrote ``out/`` (``pipeline.previous_run``): when its files, catalog
+and code are these, nothing is read or written; when only some files changed, the rows of
+the others come from its tables, its CSV chunks are copied (``pipeline.write_csv``) and its
+diffs linked (``pipeline.write_diffs.DiffReuse``) — the bytes are those of a full run.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -29,8 +30,10 @@ from pipeline.limits import Limits
 from pipeline.match_batch import MatchMemo
 from pipeline.read_document import read_document
 from pipeline.records import Extraction, Match
-from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, owned_files, write_tables
-from pipeline.write_diffs import write_all_diffs
+from pipeline.previous_run import PreviousRun
+from pipeline.write_csv import CsvReuse
+from pipeline.write_dataset import CACHE_DIR_NAME, Staging, file_rows, frames_from_rows, write_tables
+from pipeline.write_diffs import DiffReuse, write_all_diffs
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "process_file", "DEFAULT_RAW"]
 
@@ -175,50 +178,60 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
                           code) for path, rel in files]
         run_key = _run_key(order, keys, catalog.fingerprint, code)
-        previous = _unchanged(options, run_key)
-        if previous is not None:       # same files, catalog and code as the run that wrote out/
-            return RunReport(**previous, out_dir=str(options.out_dir), reused=len(order))
-        stored = {i for i, key in enumerate(keys) if cache is not None and cache.has(key)}
+        # the run that wrote out/ builds the next one, unless the cache lives elsewhere (it may serve several out/)
+        previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
+        unchanged = previous.report_if_unchanged(run_key) if previous else None
+        if unchanged is not None:       # same files, catalog and code as the run that wrote out/
+            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order))
+        kept = previous.unchanged(order, keys) if previous else set()
+        base = previous.base_frames(kept) if kept else None
+        if base is None:
+            kept = set()
+        for rel, key in zip(order, keys):
+            if rel in kept:
+                cache.keep(key)
+        stored = {i for i, key in enumerate(keys) if order[i] not in kept and cache is not None and cache.has(key)}
         tasks = [(str(path), rel, key, cache) for i, ((path, rel), key) in enumerate(zip(files, keys))
-                 if i not in stored]
-        progress = _Progress(len(files), options.progress)
+                 if i not in stored and rel not in kept]
+        progress = _Progress(len(files) - len(kept), options.progress)
         fresh = _read_all(tasks, options, manifest)
-        totals = {"mentions": 0, "needs_review": 0, "warnings": [], "refused": []}
+        figures_of: dict[str, dict] = {rel: previous.files[rel] for rel in kept}
         fallback: list[_Worker] = []
 
         def payloads():
-            for i in range(len(order)):
+            for i, rel in enumerate(order):
+                if rel in kept:
+                    continue
                 payload = cache.get(keys[i]) if i in stored else next(fresh)
                 if payload is None:    # an entry that vanished or was damaged since: read the file here
                     fallback[:] = fallback or [_Worker(options.catalog_dir, manifest, options.limits, options.password)]
                     payload = fallback[0].payload(files[i][0], files[i][1])
                     cache.put(keys[i], payload)
-                totals["mentions"] += len(payload["rows"]["items"])
-                totals["needs_review"] += payload["needs_review"]
-                totals["warnings"] += payload["warnings"]
-                totals["refused"] += [payload["refused"]] if payload["refused"] else []
+                figures_of[rel] = {"key": keys[i], "mentions": len(payload["rows"]["items"]),
+                                   "needs_review": payload["needs_review"], "warnings": payload["warnings"],
+                                   "refused": payload["refused"]}
                 progress.step()
                 yield payload["rows"]
 
-        frames = frames_from_rows(payloads())
+        frames = frames_from_rows(payloads(), base)
         progress.close()
-        write_tables(frames, staging.path)
-        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest)
-        figures = dict(documents=len(order), mentions=totals["mentions"], needs_review=totals["needs_review"],
-                       refused=tuple(sorted(totals["refused"])),
-                       warnings=tuple(sorted({*totals["warnings"], *diff_warnings})))
-        if cache is not None and options.cache_dir is None:
-            (staging.path / CACHE_DIR_NAME).mkdir(exist_ok=True)
-            (staging.path / CACHE_DIR_NAME / _RUN_KEY).write_text(
-                json.dumps({"key": run_key, "report": figures}, ensure_ascii=False, sort_keys=True) + "\n",
-                encoding="utf-8")
+        csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {},
+                             dict(zip(order, keys)))
+        csv_records = write_tables(frames, staging.path, csv_reuse)
+        # diffs are reused from the out/ they were written to
+        reuse = DiffReuse(options.out_dir, dict(zip(order, keys))) if previous is not None else None
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse)
+        per_file = [figures_of[rel] for rel in order]
+        figures = dict(documents=len(order), mentions=sum(f["mentions"] for f in per_file),
+                       needs_review=sum(f["needs_review"] for f in per_file),
+                       refused=tuple(sorted(f["refused"] for f in per_file if f["refused"])),
+                       warnings=tuple(sorted({*(w for f in per_file for w in f["warnings"]), *diff_warnings})))
+        if previous is not None:
+            previous.save(staging.path, run_key, figures, figures_of, csv_records)
         staging.commit()
     finally:
         staging.abandon()
-    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored))
-
-
-_RUN_KEY = "run.json"
+    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept))
 
 
 def _digest(secret: str | None) -> str:
@@ -230,21 +243,6 @@ def _run_key(rels: list[str], keys: list[str], catalog_fingerprint: str, code: s
     for rel, key in zip(rels, keys):
         digest.update(f"{rel}\0{key}\n".encode())
     return digest.hexdigest()
-
-
-def _unchanged(options: RunOptions, run_key: str) -> dict | None:
-    """The last run's report when it read exactly these files with this catalog and code, and out/ is whole."""
-    if not options.use_cache or options.cache_dir is not None:
-        return None
-    out = Path(options.out_dir)
-    try:
-        last = json.loads((out / CACHE_DIR_NAME / _RUN_KEY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if last.get("key") != run_key or not all((out / name).exists() for name in owned_files()):
-        return None
-    report = last["report"]
-    return {**report, "refused": tuple(report["refused"]), "warnings": tuple(report["warnings"])}
 
 
 def _cache(options: RunOptions, staging: Staging) -> ResultCache:

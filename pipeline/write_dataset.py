@@ -16,6 +16,7 @@ import errno
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -24,12 +25,13 @@ import pandas as pd
 
 from pipeline.records import Extraction, Match
 from pipeline.schema import TABLES, data_dictionary, schema_bytes, table
+from pipeline.write_csv import CsvReuse, write_csv
 
 __all__ = ["TABLES", "TABLE_NAMES", "write_dataset", "write_tables", "load", "items_frame", "file_rows",
-           "frames_from_rows", "atomic_write_bytes", "Staging", "CACHE_DIR_NAME", "owned_files"]
+           "frames_from_rows", "BASE_TABLES", "load_table", "atomic_write_bytes", "link_or_copy", "Staging", "CACHE_DIR_NAME", "owned_files"]
 
 TABLE_NAMES = tuple(t.name for t in TABLES)
-_BASE_TABLES = ("documents", "bundles", "scenarios", "items", "catalog_rows")   # the rest are views over items
+BASE_TABLES = ("documents", "bundles", "scenarios", "items", "catalog_rows")   # the rest are views over items
 CACHE_DIR_NAME = ".cache"
 _OWNED = ({f"{n}.{ext}" for n in TABLE_NAMES for ext in ("csv", "parquet")} | {"schema", "README.md"})
 
@@ -111,13 +113,26 @@ class _Columns:
         return frame.sort_values(list(self.spec.sort_by), kind="mergesort").reset_index(drop=True)
 
 
-def frames_from_rows(per_file: Iterable[dict[str, list[tuple]]]) -> dict[str, pd.DataFrame]:
-    """All files' rows -> one DataFrame per table (column-wise and packed, so rows are not kept as objects)."""
-    columns = {n: _Columns(n) for n in _BASE_TABLES}
+def frames_from_rows(per_file: Iterable[dict[str, list[tuple]]],
+                     base: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """All files' rows -> one DataFrame per table (column-wise and packed, so rows are not kept as objects).
+
+    ``base``: rows of other files already in DataFrames (the unchanged files of an incremental
+    run); the result is what gathering all files' rows would give, since tables sort by source first.
+    """
+    columns = {n: _Columns(n) for n in BASE_TABLES}
     for rows in per_file:
-        for name in _BASE_TABLES:
+        for name in BASE_TABLES:
             columns[name].add(rows[name])
-    frames = {name: columns.pop(name).frame() for name in _BASE_TABLES}
+    frames = {name: columns.pop(name).frame() for name in BASE_TABLES}
+    if base is not None:
+        for name in BASE_TABLES:
+            spec = table(name)
+            assert spec.sort_by[0] == "source"
+            both = pd.concat([base[name], frames[name]], ignore_index=True)
+            # each part is sorted already and a source lies wholly in one part, so a stable sort
+            # by source alone gives the full order
+            frames[name] = both.sort_values(spec.sort_by[0], kind="mergesort").reset_index(drop=True)
     frames["speedup"] = _view(frames["items"], "speedup", "speedup")
     frames["hotlist"] = _view(frames["items"], "hotlist", "hotlist")
     return {name: frames[name] for name in TABLE_NAMES}
@@ -142,20 +157,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _write_frame(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
-    # streamed to the files (not built in memory first): a national items table is hundreds of MB as text
-    frame.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", float_format="%.1f", encoding="utf-8-sig")
-    frame.to_parquet(out_dir / f"{name}.parquet", index=False, engine="pyarrow")
+def write_tables(frames: dict[str, pd.DataFrame], folder: Path, csv_reuse: CsvReuse | None = None) -> dict[str, dict]:
+    """Every table, its JSON Schema and the data dictionary, into ``folder`` (a staging folder).
 
-
-def write_tables(frames: dict[str, pd.DataFrame], folder: Path) -> None:
-    """Every table, its JSON Schema and the data dictionary, into ``folder`` (a staging folder)."""
+    Returns each CSV file's chunk record (``pipeline.write_csv``) for the next run.
+    """
     folder = Path(folder)
     (folder / "schema").mkdir(parents=True, exist_ok=True)
+    records = {}
     for t in TABLES:
-        _write_frame(frames[t.name], folder, t.name)
+        records[t.name] = write_csv(frames[t.name], folder / f"{t.name}.csv", t.name, csv_reuse)
+        frames[t.name].to_parquet(folder / f"{t.name}.parquet", index=False, engine="pyarrow")
         (folder / "schema" / f"{t.name}.schema.json").write_bytes(schema_bytes(t))
     (folder / "README.md").write_bytes(data_dictionary().encode("utf-8"))
+    return records
 
 
 class Staging:
@@ -208,10 +223,10 @@ def _link_copy(src: Path, dst: Path) -> None:
         for entry in sorted(src.iterdir()):
             _link_copy(entry, dst / entry.name)
     elif not dst.exists():
-        _link_or_copy(src, dst)
+        link_or_copy(src, dst)
 
 
-def _link_or_copy(src, dst) -> None:
+def link_or_copy(src, dst) -> None:
     try:
         os.link(src, dst)
     except OSError:
@@ -227,12 +242,23 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            with path.open("rb+") as fh:
-                os.fsync(fh.fileno())
-    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        _fsync_dir(path)
+    folders = []
+    for top, _, names in os.walk(folder):
+        folders.append(top)
+        for name in names:
+            path = os.path.join(top, name)
+            info = os.lstat(path)
+            # a hard link to a file of the previous out/ (carried over, reused diff, cache hit) holds
+            # data already synced when that folder was committed; only its directory entry is new
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+                continue
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    for top in folders:
+        _fsync_dir(Path(top))
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -266,10 +292,10 @@ def write_dataset(results, catalog, out_dir: Path) -> dict[str, pd.DataFrame]:
 def load(out_dir: str | Path = "out") -> dict[str, pd.DataFrame]:
     """The published tables as DataFrames with the declared dtypes (``pipeline.load("out")``)."""
     out_dir = Path(out_dir)
-    frames = {}
-    for t in TABLES:
-        path = out_dir / f"{t.name}.parquet"
-        if path.exists():
-            frame = pd.read_parquet(path)
-            frames[t.name] = frame.astype({c.name: c.pandas_dtype for c in t.columns})[t.names]
-    return frames
+    return {t.name: load_table(out_dir / f"{t.name}.parquet", t.name) for t in TABLES
+            if (out_dir / f"{t.name}.parquet").exists()}
+
+
+def load_table(path: Path, name: str) -> pd.DataFrame:
+    t = table(name)
+    return pd.read_parquet(path).astype({c.name: c.pandas_dtype for c in t.columns})[t.names]

@@ -12,18 +12,20 @@ sorted. Every file is written atomically.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.align_lists import national_bundle_keys
-from pipeline.diff_baseline import LOCAL_LEVELS, resolve_baseline, safe_stem
+from pipeline.diff_baseline import LOCAL_LEVELS, Baselines, safe_stem
 from pipeline.diff_lists import diff_lists
-from pipeline.diff_records import ListDiff, document_frames
+from pipeline.diff_records import ListDiff, SourceSlices, document_frames
 from pipeline.render_diff import diff_to_json_bytes, render_markdown, render_xlsx
-from pipeline.write_dataset import atomic_write_bytes
+from pipeline.write_dataset import CACHE_DIR_NAME, atomic_write_bytes, link_or_copy
 
-__all__ = ["write_all_diffs", "write_diff", "diff_pair", "diff_on_demand", "item_names", "INDEX_COLUMNS", "DIFFS_FOLDER"]
+__all__ = ["write_all_diffs", "DiffReuse", "write_diff", "diff_pair", "diff_on_demand", "item_names", "INDEX_COLUMNS", "DIFFS_FOLDER"]
 
 DIFFS_FOLDER = "diffs"
 INDEX_COLUMNS = ["local_source", "region", "province", "level", "baseline_source", "baseline_region",
@@ -43,11 +45,6 @@ def diff_pair(frames_local: dict[str, pd.DataFrame], local: str, frames_base: di
     diff = diff_lists(document_frames(frames_local, local), document_frames(frames_base, base), keys,
                       item_names(catalog), baseline_how)
     return diff, list(keys.warnings)
-
-
-def _no_baseline(frames: dict[str, pd.DataFrame], source: str, how: str) -> ListDiff:
-    doc = document_frames(frames, source).document
-    return ListDiff(doc, None, how, notes=(how,))
 
 
 def write_diff(diff: ListDiff, diffs_dir: Path, stem: str) -> list[str]:
@@ -73,35 +70,109 @@ def _index_row(diff: ListDiff, files: list[str]) -> dict:
             "notes": " | ".join(diff.notes)}
 
 
+class DiffReuse:
+    """Diffs of the previous run that can be linked instead of made again.
+
+    A document's diff depends only on its own rows, its baseline's rows, how the baseline
+    was chosen and the file stem, so its key is made of the two files' cache keys (which
+    already cover bytes, manifest row, catalog and code) and those two strings. The keys,
+    index rows and warnings of the diffs written are kept in ``<out>/.cache/diffs.json``;
+    a diff is reused when its key is unchanged and its files are still in ``<out>/diffs/``.
+    """
+
+    FILE = "diffs.json"
+
+    def __init__(self, previous_out: Path, file_keys: dict[str, str]) -> None:
+        self.old_dir = Path(previous_out) / DIFFS_FOLDER
+        self.file_keys = file_keys
+        try:
+            self.previous = json.loads((Path(previous_out) / CACHE_DIR_NAME / self.FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.kept: dict[str, dict] = {}
+        self.reused = 0
+
+    def key(self, local: str, base: str | None, how: str, stem: str) -> str | None:
+        if local not in self.file_keys or (base is not None and base not in self.file_keys):
+            return None
+        parts = [self.file_keys[local], self.file_keys.get(base or "", ""), how, stem]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+    def take(self, key: str | None, stem: str, diffs_dir: Path) -> dict | None:
+        """Link the previous run's files of this diff into ``diffs_dir``; its record, or None."""
+        entry = self.previous.get(stem)
+        if key is None or not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        files = entry.get("row", {}).get("files", "").split(";")
+        if not all((self.old_dir / name).is_file() for name in files):
+            return None
+        diffs_dir.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            link_or_copy(self.old_dir / name, diffs_dir / name)
+        self.reused += 1
+        return entry
+
+    def keep(self, stem: str, key: str | None, row: dict, warnings: list[str]) -> None:
+        if key is not None:
+            self.kept[stem] = {"key": key, "row": row, "warnings": sorted(warnings)}
+
+    def save(self, new_out: Path) -> None:
+        folder = Path(new_out) / CACHE_DIR_NAME
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.kept, ensure_ascii=False, sort_keys=True, indent=0)
+        atomic_write_bytes(folder / self.FILE, text.encode("utf-8"))
+
+
 def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
-                    manifest: dict[str, dict[str, str]] | None = None) -> list[str]:
-    """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings."""
+                    manifest: dict[str, dict[str, str]] | None = None, reuse: DiffReuse | None = None) -> list[str]:
+    """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings.
+
+    With ``reuse``, a diff whose inputs did not change is linked from the previous run.
+    """
     diffs_dir = Path(out_dir) / DIFFS_FOLDER
+    diffs_dir.mkdir(parents=True, exist_ok=True)
     docs = frames["documents"].fillna("").sort_values("source", kind="mergesort")
+    baselines = Baselines(docs, manifest)
+    slices: SourceSlices | None = None
+    keys, names = None, None
     warnings: set[str] = set()
     rows, taken = [], set()
-    for _, doc in docs.iterrows():
+    for doc in docs.to_dict("records"):
         if doc["status"] == "refused":
             continue
         named = bool(((manifest or {}).get(doc["source"]) or {}).get("baseline"))
         if doc["level"] not in LOCAL_LEVELS and not named:
             continue
-        baseline = resolve_baseline(doc.to_dict(), docs, manifest)
-        if baseline.warning:
-            warnings.add(baseline.warning)
-        if baseline.source is None:
-            diff = _no_baseline(frames, doc["source"], baseline.how)
-            if "no provincial list" in baseline.how:
-                warnings.add(f"{doc['source']}: {baseline.how}")
-        else:
-            diff, more = diff_pair(frames, doc["source"], frames, baseline.source, catalog, baseline.how)
-            warnings.update(more)
+        baseline = baselines.resolve(doc)
         stem = safe_stem(doc["region"] or Path(doc["source"]).stem, taken)
         taken.add(stem)
-        rows.append(_index_row(diff, write_diff(diff, diffs_dir, stem)))
+        key = reuse.key(doc["source"], baseline.source, baseline.how, stem) if reuse else None
+        entry = reuse.take(key, stem, diffs_dir) if reuse else None
+        if entry is not None:
+            row, mine = entry["row"], list(entry["warnings"])
+        else:
+            slices = slices or SourceSlices(frames)
+            keys, names = keys or national_bundle_keys(catalog.bundles), names or item_names(catalog)
+            mine = [baseline.warning] if baseline.warning else []
+            if baseline.source is None:
+                diff = ListDiff(slices.document_frames(doc["source"]).document, None, baseline.how,
+                                notes=(baseline.how,))
+                if "no provincial list" in baseline.how:
+                    mine.append(f"{doc['source']}: {baseline.how}")
+            else:
+                diff = diff_lists(slices.document_frames(doc["source"]), slices.document_frames(baseline.source),
+                                  keys, names, baseline.how)
+                mine += list(keys.warnings)
+            row = _index_row(diff, write_diff(diff, diffs_dir, stem))
+        if reuse:
+            reuse.keep(stem, key, row, mine)
+        warnings.update(mine)
+        rows.append(row)
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     text = index.to_csv(index=False, lineterminator="\n")
     atomic_write_bytes(diffs_dir / "index.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    if reuse:
+        reuse.save(out_dir)
     return sorted(warnings)
 
 

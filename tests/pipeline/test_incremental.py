@@ -120,3 +120,72 @@ def test_a_damaged_cache_entry_is_read_again(tmp_path):
     (tmp_path / "out" / ".cache" / "run.json").unlink()
     run(discover_inputs(root, CATALOG), options)
     assert _bytes(tmp_path / "out") == cold
+
+
+def _diff_inodes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in sorted((out / "diffs").iterdir()) if p.suffix in (".json", ".md", ".xlsx")}
+
+
+def test_diffs_whose_inputs_did_not_change_are_reused_and_equal_a_fresh_run(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    before = _diff_inodes(tmp_path / "out")
+    assert {"青岛市.json", "淄博市.xlsx", "白银市白银区.md"} <= set(before)
+
+    zibo = root / "003_c341546b877d9344.txt"    # a city list: only its own diff is made again
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    run(discover_inputs(root, CATALOG), options)
+    after = _diff_inodes(tmp_path / "out")
+    remade = sorted(name for name in before if after[name] != before[name])
+    assert remade == ["淄博市.json", "淄博市.md", "淄博市.xlsx"]
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+    province = root / "002_82660bfd3293e404.txt"   # the baseline of 青岛 and 淄博: both are compared again
+    province.write_bytes(province.read_bytes() + "\n附：修订\n".encode("utf-8"))
+    run(discover_inputs(root, CATALOG), options)
+    again = _diff_inodes(tmp_path / "out")
+    assert sorted(name for name in after if again[name] != after[name]) == [
+        "淄博市.json", "淄博市.md", "淄博市.xlsx", "青岛市.json", "青岛市.md", "青岛市.xlsx"]
+
+
+def test_a_changed_file_reuses_the_other_files_rows_and_csv_chunks_and_equals_a_fresh_run(tmp_path, monkeypatch):
+    import pipeline.write_csv as write_csv
+    monkeypatch.setattr(write_csv, "CHUNK_EVERY", 1)     # every document its own chunk, so chunks get copied
+    copied = []
+    original = write_csv.write_csv
+
+    def counting(frame, path, table, reuse=None):
+        record = original(frame, path, table, reuse)
+        copied.append(reuse.copied if reuse is not None else 0)
+        return record
+    monkeypatch.setattr("pipeline.write_dataset.write_csv", counting)
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    assert copied[-1] == 0
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    report = run(discover_inputs(root, CATALOG), options)
+    assert report.reused == 4 and copied[-1] >= 4     # the other files' chunks of several tables were copied
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+
+def test_a_previous_table_that_was_edited_is_not_built_on(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    import pandas as pd
+    items = pd.read_parquet(tmp_path / "out" / "items.parquet")
+    items.loc[0, "item_text"] = "edited by hand"
+    items.to_parquet(tmp_path / "out" / "items.parquet", index=False)
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_bytes(zibo.read_bytes() + "\n附：修订\n".encode("utf-8"))
+    run(discover_inputs(root, CATALOG), options)
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")

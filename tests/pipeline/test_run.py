@@ -81,3 +81,11 @@ def test_explain_shows_header_fields_and_each_match(capsys):
     assert "table 2: speedup; header -> 序号=no | 事项名称=item | 当前规定的办结时限=current_limit" in shown
     assert "bundle 9 - item: 遗属待遇申领（养老保险） -> 1.6.8 [code 100]" in shown
     assert "region '白银市白银区' (甘肃省, district)" in shown
+
+
+def test_a_bad_number_of_jobs_is_a_usage_error_naming_the_option(tmp_path, capsys):
+    for bad in ("0", "-2", "two"):
+        assert main(["run", str(RAW / "001_d4e3f231794595e4.txt"), "--catalog", str(CATALOG), "--root", str(RAW),
+                     "--out", str(tmp_path / "out"), "--jobs", bad]) == 2
+        assert f"--jobs: '{bad}' is not a number of worker processes" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

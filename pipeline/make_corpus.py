@@ -12,7 +12,8 @@ Every document is derived from a seed's gold labels as another city would write 
   items the seed does not list), and a few OCR-like slips (髙, 遺, 中请, —次性, stray
   spaces) in the printed text only; the gold keeps the repaired text and the codes;
 - ``seed copy``: a seed's text export with its real noise, moved to another city;
-- ``PDF copy``: a PDF fixture (tests/fixtures) as is, with the gold it was made from.
+- ``PDF copy``: a PDF fixture (tests/fixtures) as is, with the gold it was made from
+  (excerpts, which hold only some rows of their source, are not used).
 The same N and seed give the same bytes; the first N documents of a larger corpus are
 the documents of the smaller one.
 """
@@ -54,7 +55,8 @@ class _Sources:
         self.pdfs = sorted((p, self.golds[Path(json.loads(e.read_text(encoding="utf-8"))["made_from"]).stem])
                            for p in FIXTURES.glob("*.pdf")
                            for e in [p.with_name(p.name + ".expected.json")] if e.exists()
-                           and Path(json.loads(e.read_text(encoding="utf-8")).get("made_from", "")).stem in self.golds)
+                           and Path(json.loads(e.read_text(encoding="utf-8")).get("made_from", "")).stem in self.golds
+                           and not json.loads(e.read_text(encoding="utf-8")).get("excerpt"))
         self.listing = [g for g in self.golds.values()   # golds with items in tables (not prose-only ones)
                         if any(s["items"] for b in g["bundles"] for s in b["scenarios"]) or g["speedup"] or g["hotlist"]]
         national = read_tsv(catalog_dir / "national.tsv")

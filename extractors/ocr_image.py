@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 __all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
-           "blank_lines", "find_ring", "stack_blocks", "Block"]
+           "blank_lines", "find_ring", "stack_blocks", "split_text_lines", "Block"]
 
 
 @dataclass(frozen=True)
@@ -231,8 +231,8 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
         outside[y0:y1, x0:x1] = False
         for cell in table.cells:
             a, b, c, d = cell.box
-            if dark[b:d, a:c].any():
-                boxes.append((a, b, c, d, (t, cell)))
+            for top, bottom in split_text_lines(dark[b:d, a:c], dpi):
+                boxes.append((a, b + top, c, b + bottom, (t, cell)))
     rows = np.nonzero(outside.any(axis=1))[0]
     if len(rows):
         band_gap = max(10, dpi // 6)
@@ -260,6 +260,48 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
         blocks.append(Block((a, b, c, d), top, gap, cell))
         top += d - b + gap
     return stack, blocks
+
+
+def split_text_lines(dark: np.ndarray, dpi: int) -> list[tuple[int, int]]:
+    """(top, bottom) of every printed line in a cell's ink mask, padded into the white between lines.
+
+    Tesseract (``--psm 6``) reading a whole cell sometimes takes a line and the short line
+    under it for one ("2.缴费人员增减申" + "报" read as "2全"); cut apart, each line reads alone.
+    A band of ink rows far lower than the tallest (the strokes of 二 or 三 alone, a stray dot)
+    joins the nearer band next to it rather than becoming a line of its own.
+    """
+    rows = np.nonzero(dark.any(axis=1))[0]
+    if not len(rows):
+        return []
+    bands: list[list[int]] = []
+    for y in rows:
+        if bands and y == bands[-1][1] + 1:
+            bands[-1][1] = int(y)
+        else:
+            bands.append([int(y), int(y)])
+    tall = max(b - a + 1 for a, b in bands)
+    k = 0
+    while len(bands) > 1 and k < len(bands):
+        a, b = bands[k]
+        if b - a + 1 >= LINE_SHARE * tall:
+            k += 1
+            continue
+        above = a - bands[k - 1][1] if k > 0 else None
+        below = bands[k + 1][0] - b if k + 1 < len(bands) else None
+        j = k - 1 if below is None or (above is not None and above <= below) else k + 1
+        bands[min(j, k)] = [min(bands[j][0], a), max(bands[j][1], b)]
+        del bands[max(j, k)]
+        k = max(0, min(j, k))
+    pad = max(2, dpi // 30)
+    out = []
+    for k, (a, b) in enumerate(bands):
+        lo = (bands[k - 1][1] + a) // 2 + 1 if k else max(0, a - pad)
+        hi = (b + bands[k + 1][0]) // 2 if k + 1 < len(bands) else min(dark.shape[0], b + 1 + pad)
+        out.append((max(lo, a - pad), min(hi, b + 1 + pad)))
+    return out
+
+
+LINE_SHARE = 0.5   # a band under half the tallest line's height is part of a line, not one (see split_text_lines)
 
 
 def _inside_any(tables: list[GridTable], a: int, b: int, c: int, d: int) -> np.ndarray:

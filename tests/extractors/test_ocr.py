@@ -106,3 +106,36 @@ def test_a_scanned_prose_list_meets_the_gold_floors(tmp_path, golds):
     s = score_items(items, golds[MANIFEST[path.name]["made_from"]])
     assert s.recovered_share >= 0.95 and s.f1 >= 0.95 and s.unflagged_precision >= 0.99, s.as_dict()
     assert set(items["page"]) == {1}
+
+
+def _ink(*bands: tuple[int, int], height: int = 200, width: int = 120):
+    """An ink mask with full-width bands of ink rows (top, bottom inclusive)."""
+    import numpy as np
+    mask = np.zeros((height, width), dtype=bool)
+    for top, bottom in bands:
+        mask[top:bottom + 1, 10:100] = True
+    return mask
+
+
+@pytest.mark.parametrize("bands, lines", [
+    ([(10, 49), (60, 99)], 2),
+    ([(10, 49), (60, 99), (110, 149)], 3),
+    ([(10, 49), (60, 99), (110, 114), (130, 134)], 2),   # thin bands (the strokes of 二) join the line above
+    ([(10, 49), (52, 53)], 1),               # a dot under a line belongs to it
+    ([], 0),
+], ids=["two lines", "three lines", "strokes of a character", "a dot under a line", "an empty cell"])
+def test_a_cell_is_cut_into_its_printed_lines(bands, lines):
+    from extractors.ocr_image import split_text_lines
+    mask = _ink(*bands)
+    cut = split_text_lines(mask, 300)
+    assert len(cut) == lines
+    inked = [y for y in range(mask.shape[0]) if mask[y].any()]
+    assert all(any(top <= y < bottom for top, bottom in cut) for y in inked), "no ink row is lost"
+    assert all(a[1] <= b[0] for a, b in zip(cut, cut[1:])), "lines do not overlap"
+
+
+@needs_tesseract
+def test_a_short_last_line_under_a_long_one_is_read_apart():
+    """Shandong scan, page 1, 1-1 必做事项: "2.缴费人员增减申" over "报" was read as "2全" in one piece."""
+    cells = ocr.debug_page(SCANS / "bundle_shandong_three_lists.scan300.pdf", 1)["tables"][0][1][3]
+    assert "".join(cells) == "1.职工参保登记2.缴费人员增减申报3.就业登记4.劳动合同新订备案"

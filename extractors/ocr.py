@@ -3,10 +3,12 @@
 Steps, in order:
 1. ``page_to_image`` (in `extractors.ocr_image`): render, binarize, deskew, find the ruling
    lines and the cells of every table, blank the lines.
-2. ``stack_blocks`` (cells and text bands one under the other), ``read_page_chars``:
-   Tesseract (chi_sim, ``--psm 6``) reads the stacked page once and gives
-   every character with its box, its word and the word's confidence (hOCR with character
-   boxes): one call per page, not per cell; ``unstack_chars`` puts them back on the page.
+2. ``page_boxes`` and ``stack_boxes`` (every printed line of every cell, and every text band,
+   one under the other), ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the
+   stacked page once and gives every character with its box, its word and the word's
+   confidence (hOCR with character boxes): one call per page, not per cell or line;
+   ``unstack_chars`` puts them back on the page. ``reread_number_cells``: the misread cells
+   of a number column (序号) are read again, digits only, in one more call (`extractors.ocr_reread`).
 3. ``chars_to_tables``: every character goes to the cell under its centre; the characters of
    a cell that Tesseract put on one text line form a printed `Line` (PDF points, like the
    born-digital path), so wraps are told from paragraph ends the same way.
@@ -43,7 +45,8 @@ import pypdfium2 as pdfium
 from rapidfuzz import fuzz
 
 from extractors.ocr_image import (Block, GridTable, binarize, blank_lines, deskew, find_cells, find_ring,
-                                  find_ruling_lines, render_page, stack_blocks)
+                                  find_ruling_lines, page_boxes, render_page, stack_boxes)
+from extractors.ocr_reread import find_number_columns, renumber, reread_cells
 from extractors.pdf import _PAGE_NUMBER, _Table, fill_merged, stitch_page_breaks
 from extractors.pdf_lines import Cell, Line
 from pipeline.errors import ConfigError, UnreadableInput
@@ -72,6 +75,8 @@ class OcrSettings:
     wrap_slack: as `PdfSettings.wrap_slack` (soft wrap versus paragraph end); 1.0, not 0.5:
         OCR boxes hug the ink, so a full line seems to end earlier than its last character's
         advance ("（承" + "办：…" was split into two items at 0.5 on the Baiyin scan).
+    digits_lang: Tesseract language for the second, digits-only reading of number columns
+        (`extractors.ocr_reread`); "eng" comes with Debian's tesseract-ocr.
     """
 
     dpi: int = 300
@@ -81,6 +86,7 @@ class OcrSettings:
     min_line_confidence: float = 0.5
     space_share: float = 0.6
     wrap_slack: float = 1.0
+    digits_lang: str = "eng"
 
     def __post_init__(self) -> None:
         if not isinstance(self.dpi, int) or not 100 <= self.dpi <= 600:
@@ -178,10 +184,34 @@ def read_page(page, page_no: int, settings: OcrSettings, rel: str,
               confidences: dict[tuple, float]) -> tuple[list[_Table], list[Line]]:
     """Tables and text lines of one page; line confidences are added to ``confidences``."""
     clean, tables = page_to_image(page, settings)
-    stack, blocks = stack_blocks(clean, tables, settings.dpi)
-    chars = unstack_chars(read_page_chars(stack, settings, f"{rel}, page {page_no}"), blocks)
+    boxes = page_boxes(clean, tables, settings.dpi)
+    stack, blocks = stack_boxes(clean, boxes, tables, settings.dpi)
+    where = f"{rel}, page {page_no}"
+    chars = unstack_chars(read_page_chars(stack, settings, where), blocks)
+    chars = reread_number_cells(chars, clean, boxes, tables, settings, where)
     chars = drop_chars_without_ink(chars, clean)
     return chars_to_tables(chars, tables, page_no, settings, confidences, clean)
+
+
+def reread_number_cells(chars: list[OcrChar], image: np.ndarray, boxes: list, tables: list[GridTable],
+                        settings: OcrSettings, where: str) -> list[OcrChar]:
+    """The cells of number columns read again as digits (`extractors.ocr_reread`); their new
+    characters replace the first reading's."""
+    again = find_number_columns(chars, boxes)
+    if not again:
+        return chars
+    try:
+        found = reread_cells(image, again, tables, settings.dpi,
+                             lambda stack: read_page_chars(stack, settings, where, _DIGITS, lang=settings.digits_lang))
+    except UnreadableInput:   # digits_lang not installed: the first reading stands
+        return chars
+    if not found:
+        return chars
+    words, lines = max((c.word for c in chars), default=0), max((c.line for c in chars), default=0)
+    return [c for c in chars if c.cell not in found] + renumber([c for g in found.values() for c in g], words, lines)
+
+
+_DIGITS = ("-c", "tessedit_char_whitelist=0123456789")
 
 
 def page_to_image(page, settings: OcrSettings) -> tuple:
@@ -196,13 +226,15 @@ def page_to_image(page, settings: OcrSettings) -> tuple:
     return clean, tables
 
 
-def read_page_chars(image, settings: OcrSettings, where: str) -> list[OcrChar]:
-    """Every character Tesseract reads on the page, with its box and its word's confidence."""
+def read_page_chars(image, settings: OcrSettings, where: str, options: tuple[str, ...] = (),
+                    lang: str | None = None) -> list[OcrChar]:
+    """Every character Tesseract reads on the page, with its box and its word's confidence.
+    ``options``: more Tesseract arguments (``-c name=value``); ``lang``: instead of ``settings.lang``."""
     ok, png = cv2.imencode(".png", image)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")   # one thread per page: 3.2 s against 6-7 s (TOOLCHAIN)
     try:
-        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", settings.lang, "--psm", str(settings.psm),
-                               "-c", "hocr_char_boxes=1", "hocr"], input=png.tobytes(), capture_output=True,
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", lang or settings.lang, "--psm", str(settings.psm),
+                               "-c", "hocr_char_boxes=1", *options, "hocr"], input=png.tobytes(), capture_output=True,
                               env=env, timeout=300, check=True)
     except (OSError, subprocess.SubprocessError) as err:
         raise UnreadableInput("Tesseract could not read the page", where=where,

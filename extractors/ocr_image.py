@@ -11,10 +11,12 @@ Steps, in order (used by `extractors.ocr`):
    several grid slots, like pdfplumber's tables.
 6. ``blank_lines``: the page for Tesseract, ruling lines painted white (they are read as
    "|" and "一" otherwise, and they split words badly).
-7. ``stack_blocks``: every non-empty cell, and every band of text outside tables, cut out
-   and stacked one under the other with white gaps, so that one Tesseract call reads them
-   all and no text line runs from one cell into the next (cells side by side whose lines do
-   not share a baseline are misread badly when the page is read as one block).
+7. ``page_boxes``, ``stack_boxes`` (both: ``stack_blocks``): every printed line of every cell
+   (``split_text_lines``), and every band of text outside tables, cut out and stacked one
+   under the other with white gaps, so that one Tesseract call reads them all, no text line
+   runs from one cell into the next (cells side by side whose lines do not share a baseline
+   are misread badly when the page is read as one block) and no two lines of a cell are
+   read as one.
 All coordinates here are image pixels; `extractors.ocr` turns them into PDF points.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ import cv2
 import numpy as np
 
 __all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
-           "blank_lines", "find_ring", "stack_blocks", "split_text_lines", "Block"]
+           "blank_lines", "find_ring", "stack_blocks", "page_boxes", "stack_boxes", "split_text_lines", "Block"]
 
 
 @dataclass(frozen=True)
@@ -223,8 +225,16 @@ class Block:
 
 def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[np.ndarray, list[Block]]:
     """(stacked image, blocks) for one Tesseract call; see step 7."""
+    return stack_boxes(image, page_boxes(image, tables, dpi), tables, dpi)
+
+
+Box = tuple[int, int, int, int, "tuple[int, GridCell] | None"]   # x0, y0, x1, y1, (table, cell) or None
+
+
+def page_boxes(image: np.ndarray, tables: list[GridTable], dpi: int) -> list[Box]:
+    """Every printed line of every cell, and every band of text outside tables, as boxes."""
     dark = image < 128
-    boxes = []
+    boxes: list[Box] = []
     outside = dark.copy()
     for t, table in enumerate(tables):
         x0, y0, x1, y1 = table.box
@@ -247,6 +257,11 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
                     start = int(y)
             if y is not None:
                 prev = int(y)
+    return boxes
+
+
+def stack_boxes(image: np.ndarray, boxes: list[Box], tables: list[GridTable], dpi: int) -> tuple[np.ndarray, list[Block]]:
+    """The boxes cut out of the page and stacked one under the other, with white gaps, in page order."""
     gap = max(20, dpi // 6)
     width = max((c - a for a, _, c, _, _ in boxes), default=1) + 2 * gap
     height = sum(d - b + gap for _, b, _, d, _ in boxes) + gap

@@ -139,3 +139,42 @@ def test_a_short_last_line_under_a_long_one_is_read_apart():
     """Shandong scan, page 1, 1-1 必做事项: "2.缴费人员增减申" over "报" was read as "2全" in one piece."""
     cells = ocr.debug_page(SCANS / "bundle_shandong_three_lists.scan300.pdf", 1)["tables"][0][1][3]
     assert "".join(cells) == "1.职工参保登记2.缴费人员增减申报3.就业登记4.劳动合同新订备案"
+
+
+def _column(texts: list[str], col: int = 0):
+    """First-reading characters and page boxes of one table column, a cell per text, under a header."""
+    from extractors.ocr_image import GridCell
+    chars, boxes = [], []
+    for row, text in enumerate(["序号"] + texts):
+        cell = (0, GridCell(row, col, row, col, (0, 40 * row, 50, 40 * row + 30)))
+        boxes.append((0, 40 * row, 50, 40 * row + 30, cell))
+        chars += [ocr.OcrChar(ch, (k * 10, 40 * row, k * 10 + 9, 40 * row + 30), 0.9, row, row, cell) for k, ch in
+                  enumerate(text)]
+    return chars, boxes
+
+
+@pytest.mark.parametrize("texts, col, again", [
+    (["1", "2", "直", "4"], 3, ["直"]),
+    (["3", "直"], 0, ["直"]),
+    (["3", "直"], 2, []),
+    (["21，", "22", "", "24"], 1, ["21，", ""]),
+    (["是", "否", "1", "是"], 1, []),
+    (["1", "2", "企业招聘"], 1, []),
+], ids=["a misread number among numbers", "two bundles on a page, first column", "two cells elsewhere",
+        "a number with a stray comma and one read as nothing", "a yes/no column", "a long cell is no number"])
+def test_number_columns_are_found_and_only_their_misread_cells_are_read_again(texts, col, again):
+    from extractors.ocr_reread import find_number_columns
+    chars, boxes = _column(texts, col)
+    found = find_number_columns(chars, boxes)
+    read = {box[4]: "".join(c.text for c in chars if c.cell == box[4]) for box in found}
+    assert sorted(read.values()) == sorted(again)
+
+
+@needs_tesseract
+@pytest.mark.parametrize("scan, page, table_rows", [
+    ("bundle_qingdao_merged_cells.scan200.pdf", 2, {2: "4", 3: "5"}),
+    ("catalog_social_insurance_merged_categories.scan200.pdf", 1, {1: "1", 2: "2", 3: "3"}),
+], ids=["序号 4 read as 直 at 200 dpi", "序号 1 and 2 read as 工 and nothing at 200 dpi"])
+def test_misread_row_numbers_are_read_again_as_digits(scan, page, table_rows):
+    table = ocr.debug_page(SCANS / scan, page)["tables"][0]
+    assert {r: "".join(table[r][0]) for r in table_rows} == table_rows

@@ -451,13 +451,39 @@ def _without_loose_dots(group: list[OcrChar]) -> list[OcrChar]:
     return group
 
 
+LOOSE_GAP = 2.0           # line heights; words of a line stand 0-0.5 apart, specks read as "1" "|" 四 3-25 (200 dpi scans)
+LOOSE_CONFIDENCE = 0.65   # those specks score 0.0-0.6; a real short word read that far out scores higher
+_LOOSE_CHARS = 2
+
+
+def _without_loose_words(group: list[OcrChar]) -> list[OcrChar]:
+    """Without short, poorly read words standing far apart at either end of a line
+    ("6.个人住房公积金账户设立      1", "|      附件1"): specks and scanner dust."""
+    words: list[list[OcrChar]] = []
+    for ch in group:
+        if words and words[-1][-1].word == ch.word:
+            words[-1].append(ch)
+        else:
+            words.append([ch])
+    h = max(c.box[3] - c.box[1] for c in group)
+
+    def loose(word: list[OcrChar], gap: int) -> bool:
+        return len(word) <= _LOOSE_CHARS and word[0].confidence < LOOSE_CONFIDENCE and gap > LOOSE_GAP * h
+
+    while len(words) > 1 and loose(words[-1], words[-1][0].box[0] - words[-2][-1].box[2]):
+        words.pop()
+    while len(words) > 1 and loose(words[0], words[1][0].box[0] - words[0][-1].box[2]):
+        words.pop(0)
+    return [c for w in words for c in w]
+
+
 def _chars_to_line(group: list[OcrChar], page_no: int, scale: float, settings: OcrSettings) -> tuple[Line, float]:
     # Tesseract's reading order, not the boxes' order: the box of a "-" can start left of the digit before it
     while len(group) > 1 and group[0].text in _NEVER_FIRST:
         group = group[1:]
     while len(group) > 1 and group[-1].text in _NEVER_LAST:
         group = group[:-1]
-    group = _without_loose_dots(group)
+    group = _without_loose_dots(_without_loose_words(_without_loose_dots(group)))
     size = statistics.median(c.box[3] - c.box[1] for c in group) if len(group) > 2 else \
         max(c.box[3] - c.box[1] for c in group)
     text, boxes, prev = "", [], None

@@ -178,3 +178,31 @@ def test_number_columns_are_found_and_only_their_misread_cells_are_read_again(te
 def test_misread_row_numbers_are_read_again_as_digits(scan, page, table_rows):
     table = ocr.debug_page(SCANS / scan, page)["tables"][0]
     assert {r: "".join(table[r][0]) for r in table_rows} == table_rows
+
+
+def _line(words: list[tuple[str, float, int]]):
+    """Characters of one line: (word text, confidence, left edge in px), 30 px high, 30 px a character."""
+    chars = []
+    for w, (text, conf, x) in enumerate(words):
+        chars += [ocr.OcrChar(ch, (x + 30 * k, 0, x + 30 * k + 28, 30), conf, w, 1) for k, ch in enumerate(text)]
+    return chars
+
+
+@pytest.mark.parametrize("words, text", [
+    ([("6.个人住房公积金账户设立", 0.9, 0), ("1", 0.49, 1000)], "6.个人住房公积金账户设立"),
+    ([("|", 0.41, 0), ("附件1", 0.96, 300)], "附件1"),
+    ([("医疗保险参保登记", 0.9, 0), ("1", 0.52, 400), ("和", 0.0, 900)], "医疗保险参保登记"),
+    ([("承办", 0.9, 0), ("股", 0.9, 300)], "承办 股"),
+    ([("就业登记", 0.9, 0), ("1", 0.5, 125)], "就业登记1"),
+], ids=["a speck read as 1 far right", "a speck read as | far left", "two specks in a row",
+        "a well read word far out stays", "a poorly read word close by stays"])
+def test_poorly_read_specks_far_from_the_text_are_dropped(words, text):
+    line, _ = ocr._chars_to_line(_line(words), 1, 72 / 300, ocr.OcrSettings())
+    assert line.text == text
+
+
+@needs_tesseract
+def test_a_scanned_prose_list_at_200_dpi_keeps_its_second_attachment_and_loses_its_specks():
+    text = ocr.debug_page(SCANS / "prose_zibo_numbered_items.scan200.pdf", 1)["text"]
+    assert "附件2" in text, "附件 2 | 1 was read with a speck or two and dropped as a whole"
+    assert "6.个人住房公积金账户设立" in text

@@ -206,3 +206,15 @@ def test_a_scanned_prose_list_at_200_dpi_keeps_its_second_attachment_and_loses_i
     text = ocr.debug_page(SCANS / "prose_zibo_numbered_items.scan200.pdf", 1)["text"]
     assert "附件2" in text, "附件 2 | 1 was read with a speck or two and dropped as a whole"
     assert "6.个人住房公积金账户设立" in text
+
+
+@needs_tesseract
+def test_items_found_in_scanned_prose_carry_their_line_confidence(catalog):
+    from pipeline.read_document import rows_to_extraction
+    path = SCANS / "prose_zibo_numbered_items.scan300.pdf"
+    rows = list(extract_pdf_rows(path, path.name))
+    mentions = rows_to_extraction(rows, path.name, catalog).mentions
+    assert len(mentions) >= 13 and all(m.where.table == 0 for m in mentions)
+    assert all(0 < m.ocr_confidence < 1.0 for m in mentions), "every line was read by OCR"
+    line_confidence = {r.where: r.confidences[0] for r in rows}
+    assert all(m.ocr_confidence == line_confidence[m.where] for m in mentions)

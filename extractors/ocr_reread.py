@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from extractors.ocr_chars import unstack_chars
 from extractors.ocr_image import Box, GridTable, stack_boxes
 
 __all__ = ["find_number_columns", "reread_cells", "renumber", "NUMBER_SHARE"]
@@ -65,7 +66,6 @@ def reread_cells(image: np.ndarray, boxes: list[Box], tables: list[GridTable], d
     ``read(stack_image) -> characters`` runs Tesseract with the digits whitelist (see
     `extractors.ocr.read_page_chars`); the characters come back with the cell they were read in.
     """
-    from extractors.ocr import unstack_chars
     if not boxes:
         return {}
     stack, blocks = stack_boxes(image, boxes, tables, dpi)

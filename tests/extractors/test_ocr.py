@@ -197,7 +197,8 @@ def _line(words: list[tuple[str, float, int]]):
 ], ids=["a speck read as 1 far right", "a speck read as | far left", "two specks in a row",
         "a well read word far out stays", "a poorly read word close by stays"])
 def test_poorly_read_specks_far_from_the_text_are_dropped(words, text):
-    line, _ = ocr._chars_to_line(_line(words), 1, 72 / 300, ocr.OcrSettings())
+    from extractors.ocr_chars import chars_to_line
+    line, _ = chars_to_line(_line(words), 1, 72 / 300, ocr.OcrSettings().space_share)
     assert line.text == text
 
 

@@ -219,3 +219,20 @@ def test_items_found_in_scanned_prose_carry_their_line_confidence(catalog):
     assert all(0 < m.ocr_confidence < 1.0 for m in mentions), "every line was read by OCR"
     line_confidence = {r.where: r.confidences[0] for r in rows}
     assert all(m.ocr_confidence == line_confidence[m.where] for m in mentions)
+
+
+@pytest.mark.parametrize("boxes, ink, kept", [
+    ([(10, 0, 34, 60), (14, 12, 50, 40)], [(16, 12, 30, 40)], 2),
+    ([(0, 10, 30, 40), (20, 10, 50, 40)], [(22, 10, 48, 40)], 1),
+    ([(10, 10, 11, 36), (50, 0, 68, 40)], [(20, 20, 26, 36), (50, 0, 68, 40)], 2),
+    ([(10, 10, 11, 36), (50, 0, 68, 40)], [(50, 0, 68, 40)], 1),
+], ids=["a digit whose loose box the next one overlaps but for a sliver", "a quote read on blank paper",
+        "a semicolon squeezed to a 1 px box", "a 1 px box with nothing after it"])
+def test_characters_read_on_blank_paper_go_and_loosely_boxed_ones_stay(boxes, ink, kept):
+    import numpy as np
+    from extractors.ocr_chars import drop_chars_without_ink
+    image = np.full((80, 120), 255, dtype=np.uint8)
+    for x0, y0, x1, y1 in ink:
+        image[y0:y1, x0:x1] = 0
+    chars = [ocr.OcrChar("x", box, 0.9, k, 1) for k, box in enumerate(boxes)]
+    assert len(drop_chars_without_ink(chars, image)) == kept

@@ -38,11 +38,11 @@ import pypdfium2 as pdfium
 from rapidfuzz import fuzz
 
 from extractors.ocr_image import (GridTable, binarize, blank_lines, deskew, find_cells, find_ruling_lines, page_boxes,
-                                  render_page, stack_boxes)
+                                  render_page, scan_dpi, stack_boxes)
 from extractors.ocr_chars import (DUST_CONFIDENCE, OcrChar, chars_to_line, drop_chars_without_ink, drop_speck_words,
                                   has_text, parse_hocr, unstack_chars)
 from extractors.ocr_marks import mark_circled_number, number_circles, restore_list_dot
-from extractors.ocr_reread import find_number_columns, renumber, reread_cells
+from extractors.ocr_reread import find_number_columns, renumber, reread_cells, reread_unsure_lines
 from extractors.pdf import _PAGE_NUMBER, _Table, fill_merged, stitch_page_breaks
 from extractors.pdf_lines import Cell, Line
 from pipeline.errors import ConfigError, UnreadableInput
@@ -69,6 +69,12 @@ class OcrSettings:
         advance ("（承" + "办：…" was split into two items at 0.5 on the Baiyin scan).
     digits_lang: Tesseract language for the second, digits-only reading of number columns
         (`extractors.ocr_reread`); "eng" comes with Debian's tesseract-ocr.
+    reread_scale: cell lines with a poorly read word are read again with the page resized by
+        this factor (`extractors.ocr_reread.reread_unsure_lines`). None: by the resolution the
+        page was scanned at (its image's pixels per inch, whatever ``dpi`` renders it at): 0.7
+        from 250 dpi on, 1.25 below. Measured on the scans (pipeline.bench accuracy): 300 dpi
+        scans, 0.7: catalog rows 77 -> 90 of 104, items unchanged; 1.25: items 98.76% -> 96.89%.
+        200 dpi scans, 0.7: items 97.93% -> 97.72%; 1.25: -> 98.55%; 1.5: 98.34%.
     """
 
     dpi: int = 300
@@ -79,12 +85,25 @@ class OcrSettings:
     space_share: float = 0.6
     wrap_slack: float = 1.0
     digits_lang: str = "eng"
+    reread_scale: float | None = None
+
+    def scale_for(self, scan_dpi: float | None) -> float:
+        """``reread_scale``, or by default 0.7 for a page scanned at 250 dpi or more, 1.25 below
+        (``scan_dpi``: the resolution of the page's image; None: unknown, ``dpi`` is used)."""
+        if self.reread_scale is not None:
+            return self.reread_scale
+        return 0.7 if (scan_dpi or self.dpi) >= 250 else 1.25
 
     def __post_init__(self) -> None:
         if not isinstance(self.dpi, int) or not 100 <= self.dpi <= 600:
             raise ConfigError(f"OcrSettings.dpi must be a whole number from 100 to 600, not {self.dpi!r}")
         if self.psm not in (3, 4, 6, 11, 12):
             raise ConfigError(f"OcrSettings.psm must be one of 3, 4, 6, 11, 12, not {self.psm!r}")
+        if self.reread_scale is not None and (isinstance(self.reread_scale, bool) or
+                                              not isinstance(self.reread_scale, (int, float)) or
+                                              not 0.3 <= self.reread_scale <= 3):
+            raise ConfigError(f"OcrSettings.reread_scale must be None or a number from 0.3 to 3, "
+                              f"not {self.reread_scale!r}")
         for name, hi in (("max_skew", 10), ("min_line_confidence", 1), ("space_share", 5), ("wrap_slack", 5)):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= hi:
@@ -171,6 +190,8 @@ def read_page(page, page_no: int, settings: OcrSettings, rel: str,
     where = f"{rel}, page {page_no}"
     chars = unstack_chars(read_page_chars(stack, settings, where), blocks)
     chars = reread_number_cells(chars, clean, boxes, tables, settings, where)
+    chars = reread_unsure_lines(clean, chars, boxes, tables, settings.dpi, settings.scale_for(scan_dpi(page)),
+                                lambda stack: read_page_chars(stack, settings, where))
     chars = drop_chars_without_ink(chars, clean)
     return chars_to_tables(chars, tables, page_no, settings, confidences, clean)
 

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 __all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
-           "blank_lines", "find_ring", "stack_blocks", "page_boxes", "stack_boxes", "split_text_lines", "Block"]
+           "blank_lines", "find_ring", "scan_dpi", "stack_blocks", "page_boxes", "stack_boxes", "split_text_lines", "Block"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,18 @@ class GridTable:
 def render_page(page, dpi: int) -> np.ndarray:
     """Grayscale pixels (uint8, 255 = white) of a pypdfium2 page."""
     return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+
+
+def scan_dpi(page) -> float | None:
+    """The resolution a scanned page was made at: pixels per inch of its widest image (None without images)."""
+    import pypdfium2.raw as pdfium_c
+    best = None
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
+        left, _, right, _ = obj.get_bounds()
+        width_px, _ = obj.get_px_size()
+        if right - left > 0 and (best is None or right - left > best[0]):
+            best = (right - left, width_px * 72 / (right - left))
+    return best[1] if best else None
 
 
 def binarize(gray: np.ndarray, dpi: int) -> np.ndarray:

@@ -30,8 +30,9 @@ def test_every_seed_rendering_has_scans_at_two_resolutions_and_no_text_layer():
     assert sum(p.stat().st_size for p in SCANS.glob("*.pdf")) < 4_000_000
 
 
-@pytest.mark.parametrize("value, name", [({"dpi": 50}, "dpi"), ({"psm": 7}, "psm"), ({"max_skew": -1}, "max_skew")],
-                         ids=["dpi too low", "unknown page segmentation", "negative skew"])
+@pytest.mark.parametrize("value, name", [({"dpi": 50}, "dpi"), ({"psm": 7}, "psm"), ({"max_skew": -1}, "max_skew"),
+                                         ({"reread_scale": 0}, "reread_scale")],
+                         ids=["dpi too low", "unknown page segmentation", "negative skew", "second reading at no size"])
 def test_bad_settings_are_named(value, name):
     with pytest.raises(ConfigError, match=f"OcrSettings.{name}"):
         ocr.OcrSettings(**value)
@@ -236,3 +237,28 @@ def test_characters_read_on_blank_paper_go_and_loosely_boxed_ones_stay(boxes, in
         image[y0:y1, x0:x1] = 0
     chars = [ocr.OcrChar("x", box, 0.9, k, 1) for k, box in enumerate(boxes)]
     assert len(drop_chars_without_ink(chars, image)) == kept
+
+
+@pytest.mark.parametrize("name, dpi", [("scans/bundle_qingdao_merged_cells.scan200.pdf", 200),
+                                       ("scans/bundle_qingdao_merged_cells.scan300.pdf", 300),
+                                       ("bundle_qingdao_merged_cells.pdf", None)],
+                         ids=["200 dpi scan", "300 dpi scan", "born-digital page"])
+def test_the_resolution_a_page_was_scanned_at_is_read_from_its_image(name, dpi):
+    import pypdfium2 as pdfium
+    from extractors.ocr_image import scan_dpi
+    doc = pdfium.PdfDocument(str(FIXTURES / name))
+    try:
+        found = scan_dpi(doc[0])
+    finally:
+        doc.close()
+    assert found == dpi if dpi is None else round(found) == dpi
+    assert ocr.OcrSettings().scale_for(found) == (0.7 if dpi in (300, None) else 1.25)
+
+
+@needs_tesseract
+def test_unsure_lines_read_again_at_another_scale_lose_a_phantom_character():
+    """chi_sim reads a 和 that is not printed before 死亡 in five cells of this page (word confidence 0.0-0.4)."""
+    tables = ocr.debug_page(SCANS / "catalog_social_insurance_merged_categories.scan300.pdf", 3)["tables"]
+    cells = ["".join(c) for t in tables for row in t for c in row if c]
+    assert sum("和死亡" in c for c in cells) <= 2
+    assert "申请变更企业离退休死亡人员待遇发放信息" in cells

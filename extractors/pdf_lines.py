@@ -105,7 +105,8 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
     return text
 
 
-_LABEL = re.compile(r"^(\d{1,2})[.．、](?!\d)")
+# "4，社会保障卡注销": OCR reads the full stop of a label as a comma; before a Chinese character it is a label too
+_LABEL = re.compile(r"^(\d{1,2})(?:[.．、](?!\d)|[，,](?=[\u3400-\u9fff]))")
 # A line starting ".办理…": a list label whose number OCR lost (no line of Chinese text starts with a full
 # stop): it starts a paragraph, and so does any list label after it.
 _LOST_LABEL = re.compile(r"^[.．](?=[\u3400-\u9fff])")

@@ -25,6 +25,9 @@ def mark_circled_number(group: list[OcrChar], image: np.ndarray) -> list[OcrChar
     """A line starting with a circled number: the characters Tesseract read in its ring become ①."""
     top, bottom = min(c.box[1] for c in group), max(c.box[3] for c in group)
     h = int(statistics.median(c.box[3] - c.box[1] for c in group))
+    # chi_sim stretches some boxes to 1.5 line heights ("档案…(流动人员)"): then the median overstates the
+    # line and a ring of one line height looked too small; the box read in the ring is the better measure
+    h = min(h, max(group[0].box[3] - group[0].box[1], int(RING_LINE_SHARE * h)))
     x0 = group[0].box[0]
     ring = find_ring(image, (x0 - h // 4, top - h // 4, x0 + h + h // 4, bottom + h // 4), 0.7 * h)
     if ring is None:
@@ -34,6 +37,9 @@ def mark_circled_number(group: list[OcrChar], image: np.ndarray) -> list[OcrChar
         return group
     marker = OcrChar(_RING, ring, min(c.confidence for c in inside), inside[0].word, inside[0].line)
     return [marker] + [c for c in group if c not in inside]
+
+
+RING_LINE_SHARE = 0.6   # the first box may lower the line height this far; rings missed at h 51 and 61 had boxes of 40
 
 
 def restore_list_dot(group: list[OcrChar], image: np.ndarray) -> list[OcrChar]:

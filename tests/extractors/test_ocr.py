@@ -264,3 +264,11 @@ def test_unsure_lines_read_again_at_another_scale_lose_a_phantom_character():
     cells = ["".join(c) for t in tables for row in t for c in row if c]
     assert sum("和死亡" in c for c in cells) <= 2
     assert "申请变更企业离退休死亡人员待遇发放信息" in cells
+
+
+@needs_tesseract
+def test_a_ring_is_found_when_chi_sim_stretched_other_boxes_of_the_line():
+    """Baiyin scan, page 3: "⑦3.4.1档案的接收和转递(流动人员)" has boxes 1.5 lines high; the ring was read as "@)"."""
+    tables = ocr.debug_page(SCANS / "bundle_baiyin_codes_units_landscape.scan300.pdf", 3)["tables"]
+    lines = [ln for t in tables for row in t for c in row if c for ln in c if "3.4.1档案" in ln or "2.4.2就业登记" in ln]
+    assert lines and all("\u2460" <= ln[0] <= "\u2473" for ln in lines), lines

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from extractors.ocr_chars import unstack_chars
@@ -85,7 +86,6 @@ def renumber(chars: list, start_word: int, start_line: int) -> list:
     return [replace(ch, word=ch.word + start_word, line=ch.line + start_line) for ch in chars]
 
 
-
 UNSURE_WORD = 0.5    # a cell line with a word read below this confidence is read again (13 of 171 lines of a catalog page)
 
 
@@ -109,7 +109,6 @@ def reread_unsure_lines(image: np.ndarray, chars: list, boxes: list[Box], tables
     """Cell lines with a poorly read word (not bare numbers: step 2 had them), read again with
     the image resized by ``scale``, in one call (``read(stack_image) -> characters``); per line
     the reading with the higher mean confidence (over its characters) stays (step 3)."""
-    import cv2
     first = block_index(chars, boxes)
     unsure = sorted(k for k, group in first.items() if min(c.confidence for c in group) < UNSURE_WORD
                     and not _NUMBER.fullmatch("".join(c.text for c in group)))

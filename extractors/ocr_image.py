@@ -11,10 +11,12 @@ Steps, in order (used by `extractors.ocr`):
    several grid slots, like pdfplumber's tables.
 6. ``blank_lines``: the page for Tesseract, ruling lines painted white (they are read as
    "|" and "一" otherwise, and they split words badly).
-7. ``stack_blocks``: every non-empty cell, and every band of text outside tables, cut out
-   and stacked one under the other with white gaps, so that one Tesseract call reads them
-   all and no text line runs from one cell into the next (cells side by side whose lines do
-   not share a baseline are misread badly when the page is read as one block).
+7. ``page_boxes``, ``stack_boxes`` (both: ``stack_blocks``): every printed line of every cell
+   (``split_text_lines``), and every band of text outside tables, cut out and stacked one
+   under the other with white gaps, so that one Tesseract call reads them all, no text line
+   runs from one cell into the next (cells side by side whose lines do not share a baseline
+   are misread badly when the page is read as one block) and no two lines of a cell are
+   read as one.
 All coordinates here are image pixels; `extractors.ocr` turns them into PDF points.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ import cv2
 import numpy as np
 
 __all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
-           "blank_lines", "find_ring", "stack_blocks", "Block"]
+           "blank_lines", "find_ring", "scan_dpi", "stack_blocks", "page_boxes", "stack_boxes", "split_text_lines", "Block"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ class GridTable:
 def render_page(page, dpi: int) -> np.ndarray:
     """Grayscale pixels (uint8, 255 = white) of a pypdfium2 page."""
     return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+
+
+def scan_dpi(page) -> float | None:
+    """The resolution a scanned page was made at: pixels per inch of its widest image (None without images)."""
+    import pypdfium2.raw as pdfium_c
+    best = None
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
+        left, _, right, _ = obj.get_bounds()
+        width_px, _ = obj.get_px_size()
+        if right - left > 0 and (best is None or right - left > best[0]):
+            best = (right - left, width_px * 72 / (right - left))
+    return best[1] if best else None
 
 
 def binarize(gray: np.ndarray, dpi: int) -> np.ndarray:
@@ -223,16 +237,24 @@ class Block:
 
 def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[np.ndarray, list[Block]]:
     """(stacked image, blocks) for one Tesseract call; see step 7."""
+    return stack_boxes(image, page_boxes(image, tables, dpi), tables, dpi)
+
+
+Box = tuple[int, int, int, int, "tuple[int, GridCell] | None"]   # x0, y0, x1, y1, (table, cell) or None
+
+
+def page_boxes(image: np.ndarray, tables: list[GridTable], dpi: int) -> list[Box]:
+    """Every printed line of every cell, and every band of text outside tables, as boxes."""
     dark = image < 128
-    boxes = []
+    boxes: list[Box] = []
     outside = dark.copy()
     for t, table in enumerate(tables):
         x0, y0, x1, y1 = table.box
         outside[y0:y1, x0:x1] = False
         for cell in table.cells:
             a, b, c, d = cell.box
-            if dark[b:d, a:c].any():
-                boxes.append((a, b, c, d, (t, cell)))
+            for top, bottom in split_text_lines(dark[b:d, a:c], dpi):
+                boxes.append((a, b + top, c, b + bottom, (t, cell)))
     rows = np.nonzero(outside.any(axis=1))[0]
     if len(rows):
         band_gap = max(10, dpi // 6)
@@ -247,6 +269,11 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
                     start = int(y)
             if y is not None:
                 prev = int(y)
+    return boxes
+
+
+def stack_boxes(image: np.ndarray, boxes: list[Box], tables: list[GridTable], dpi: int) -> tuple[np.ndarray, list[Block]]:
+    """The boxes cut out of the page and stacked one under the other, with white gaps, in page order."""
     gap = max(20, dpi // 6)
     width = max((c - a for a, _, c, _, _ in boxes), default=1) + 2 * gap
     height = sum(d - b + gap for _, b, _, d, _ in boxes) + gap
@@ -260,6 +287,48 @@ def stack_blocks(image: np.ndarray, tables: list[GridTable], dpi: int) -> tuple[
         blocks.append(Block((a, b, c, d), top, gap, cell))
         top += d - b + gap
     return stack, blocks
+
+
+def split_text_lines(dark: np.ndarray, dpi: int) -> list[tuple[int, int]]:
+    """(top, bottom) of every printed line in a cell's ink mask, padded into the white between lines.
+
+    Tesseract (``--psm 6``) reading a whole cell sometimes takes a line and the short line
+    under it for one ("2.缴费人员增减申" + "报" read as "2全"); cut apart, each line reads alone.
+    A band of ink rows far lower than the tallest (the strokes of 二 or 三 alone, a stray dot)
+    joins the nearer band next to it rather than becoming a line of its own.
+    """
+    rows = np.nonzero(dark.any(axis=1))[0]
+    if not len(rows):
+        return []
+    bands: list[list[int]] = []
+    for y in rows:
+        if bands and y == bands[-1][1] + 1:
+            bands[-1][1] = int(y)
+        else:
+            bands.append([int(y), int(y)])
+    tall = max(b - a + 1 for a, b in bands)
+    k = 0
+    while len(bands) > 1 and k < len(bands):
+        a, b = bands[k]
+        if b - a + 1 >= LINE_SHARE * tall:
+            k += 1
+            continue
+        above = a - bands[k - 1][1] if k > 0 else None
+        below = bands[k + 1][0] - b if k + 1 < len(bands) else None
+        j = k - 1 if below is None or (above is not None and above <= below) else k + 1
+        bands[min(j, k)] = [min(bands[j][0], a), max(bands[j][1], b)]
+        del bands[max(j, k)]
+        k = max(0, min(j, k))
+    pad = max(2, dpi // 30)
+    out = []
+    for k, (a, b) in enumerate(bands):
+        lo = (bands[k - 1][1] + a) // 2 + 1 if k else max(0, a - pad)
+        hi = (b + bands[k + 1][0]) // 2 if k + 1 < len(bands) else min(dark.shape[0], b + 1 + pad)
+        out.append((max(lo, a - pad), min(hi, b + 1 + pad)))
+    return out
+
+
+LINE_SHARE = 0.5   # a band under half the tallest line's height is part of a line, not one (see split_text_lines)
 
 
 def _inside_any(tables: list[GridTable], a: int, b: int, c: int, d: int) -> np.ndarray:

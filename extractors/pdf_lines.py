@@ -80,16 +80,21 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
     """Join a cell's printed lines: soft wraps without a space between CJK, paragraph ends with "\\n".
 
     A line is soft-wrapped when the next line's first character would not have fitted in the
-    room left, unless the next line starts the next list label ("2." after "1.", "③" after "②").
+    room left, unless the next line starts the next list label ("2." after "1.", "③" after "②"),
+    or any list label after a paragraph whose label lost its number (".办理开除备案", read by OCR).
     """
     text, label = "", None
     right = cell.x1 - pad
     for k, line in enumerate(cell.lines):
         next_label = list_label(line.text)
+        if next_label is None and _LOST_LABEL.match(line.text):
+            next_label = _LOST
         if k:
             prev = cell.lines[k - 1]
             wrapped = right - prev.x1 < _first_unit_width(line) + slack * line.size
-            if wrapped and not (label is not None and next_label == label + 1):
+            follows = next_label == _LOST or next_label is not None and \
+                (label == _LOST or label is not None and next_label == label + 1)
+            if wrapped and not follows:
                 text += _wrap_joiner(prev.text, line.text)
             else:
                 text += "\n"
@@ -100,7 +105,12 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
     return text
 
 
-_LABEL = re.compile(r"^(\d{1,2})[.．、](?!\d)")
+# "4，社会保障卡注销": OCR reads the full stop of a label as a comma; before a Chinese character it is a label too
+_LABEL = re.compile(r"^(\d{1,2})(?:[.．、](?!\d)|[，,](?=[\u3400-\u9fff]))")
+# A line starting ".办理…": a list label whose number OCR lost (no line of Chinese text starts with a full
+# stop): it starts a paragraph, and so does any list label after it.
+_LOST_LABEL = re.compile(r"^[.．](?=[\u3400-\u9fff])")
+_LOST = -1
 
 
 def list_label(text: str) -> int | None:

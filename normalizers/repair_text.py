@@ -47,6 +47,10 @@ _OCR_SLIPS = (
     # chi_sim reads 申 as 电 in these (scanned fixtures, issue 8); the phrases never occur as printed
     ("增减电报", "增减申报"),
     ("补缴电报", "补缴申报"),
+    # look-alike characters chi_sim confuses on the 200/300 dpi scans (issue 8), in pairs that are no words
+    ("电请", "申请"),
+    ("退体", "退休"),
+    ("稿岗", "稳岗"),
 )
 
 

@@ -23,17 +23,24 @@ __all__ = ["ItemSpan", "ParsedItem", "split_cell", "parse_item", "normalize_code
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚"
 _DOT = r"[.．]"
 # A list marker at the start of a line: "1." "1、" "①" "(1)" or a bare number followed by a space.
+# OCR of scans: "@" is how chi_sim reads a circled number it cannot place ("@3.4.1档案…"), and a
+# comma before a Chinese character is the full stop of a label ("4，社会保障卡注销").
+_OCR_LABEL = r"@(?=[ \t]*\d)|\d{1,2}[，,](?=[\u3400-\u9fff])"
 _LINE_MARKER = re.compile(
-    rf"^[ \t]*(?:[{_CIRCLED}]|\d{{1,2}}[ \t]*[.、．](?![ \t]*\d)|\d{{1,2}}(?=[ \t])|[(（]\d{{1,2}}[)）])")
+    rf"^[ \t]*(?:[{_CIRCLED}]|\d{{1,2}}[ \t]*[.、．](?![ \t]*\d)|\d{{1,2}}(?=[ \t])|[(（]\d{{1,2}}[)）]|{_OCR_LABEL})")
 # An inline marker "2. " inside a flattened cell, after whitespace or at the start.
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]*[.、．](?![ \t]*\d)[ \t]*")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*(ol|ul|li|p|br|div|span)\b[^>]*>", re.I)
 _GROUP_OPENERS = {"ol", "ul", "p"}
 
 _CODE = re.compile(rf"(\d{{1,2}})[ \t]*{_DOT}[ \t]*(\d{{1,2}})(?:[ \t]*{_DOT}[ \t]*(\d{{1,2}}))?")
-_LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*[.、．](?![ \t]*\d)|(\d{{1,2}})[ \t]+(?=\S)|[(（](\d{{1,2}})[)）])[ \t]*")
-# The opening bracket is optional: OCR loses it before 承 ("（流动人员）承办：人才交流股）").
-_UNIT = re.compile(r"[（(]?[ \t]*承办(?:部门|单位)?[ \t]*[：:∶][ \t]*([^（）()]*)[）)]")
+_LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*[.、．](?![ \t]*\d)|(\d{{1,2}})[ \t]+(?=\S)|[(（](\d{{1,2}})[)）]"
+                          rf"|@(?=[ \t]*\d)|(\d{{1,2}})[，,](?=[\u3400-\u9fff]))[ \t]*")
+# The opening bracket is optional: OCR loses it before 承 ("（流动人员）承办：人才交流股）"), or
+# reads it as "{" or "〈"; it drops the colon or reads it as "；" ("（承办人才交流股）", "（承办；就业服务中心）").
+_UNIT = re.compile(r"[（({〈]?[ \t]*承办(?:部门|单位)?[ \t]*[：:∶；;]?[ \t]*([^（）()]*)[）)]")
+# ".办理开除备案": the full stop of a list label whose number OCR lost
+_LOST_NUMBER = re.compile(r"^[.．](?=[\u3400-\u9fff])")
 _INNER_CODE = re.compile(rf"(?<=[含；;、，,（(])[ \t]*{_CODE.pattern}[ \t]*(?=\D)")
 
 
@@ -144,9 +151,10 @@ def _split_lines(seg: str, base: int, cell: str) -> list[list[ItemSpan]]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    """Only a "（承办：…）" annotation continues the item above: in Word and PDF cells every
-    line break is a paragraph, and an unclosed bracket is a printing slip, not a wrap."""
-    return re.match(r"^[（(][ \t]*承办", line.strip()) is not None
+    """Only a "（承办：…）" annotation continues the item above (or its tail "办：…" when a scan's
+    OCR took the wrap after "（承" for a paragraph end): in Word and PDF cells every line break
+    is a paragraph, and an unclosed bracket is a printing slip, not a wrap."""
+    return re.match(r"^(?:[（({〈][ \t]*承办|办[ \t]*[：:∶])", line.strip()) is not None
 
 
 def _marker_number(line: str) -> int | None:
@@ -155,7 +163,7 @@ def _marker_number(line: str) -> int | None:
         return None
     if m.group(1):
         return _CIRCLED.index(m.group(1)) + 1
-    digits = m.group(2) or m.group(3) or m.group(4)
+    digits = m.group(2) or m.group(3) or m.group(4) or m.group(5)
     return int(digits) if digits else None
 
 
@@ -206,7 +214,7 @@ def parse_item(printed: str) -> ParsedItem:
         if not list_no:
             list_no = str(_marker_number(text) or "")
         text = text[m.end():]
-    text = text.lstrip(" \t）)】]")
+    text = _LOST_NUMBER.sub("", text.lstrip(" \t）)】]"))
     codes: list[str] = []
     code_as_written = ""
     lead = _CODE.match(text.lstrip())

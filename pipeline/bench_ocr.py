@@ -1,7 +1,8 @@
 """OCR benchmark: ``python -m pipeline.bench_ocr [SCAN ...] [--workers 2] [--chars]``.
 
 speed: every page of the scans (default: tests/fixtures/scans/*.scan300.pdf) is read by
-`extractors.ocr.read_page` (render, deskew, grid, one Tesseract call, placing characters),
+`extractors.ocr.read_page` (render, deskew, grid, one Tesseract call for the page and at most
+two small ones for second readings, placing characters),
 ``--workers`` pages at a time (2 = both cores of the reference machine busy); prints the
 median and the slowest seconds per page, and pages per second overall.
 --chars: also the character accuracy of the table cells against the expected rows of the

@@ -85,7 +85,8 @@ def _emit(out: TableResult, no: str, name: str, item_rows: list[Row], first: Row
         parsed = parse_item(printed)
         out.mentions.append(Mention(
             where=row.where, list_kind="bundle", seq=seq, printed=printed, text=repair(parsed.text),
-            end=len(printed), printed_codes=parsed.codes, bundle_no=no, bundle_name=bundle.name, role="item"))
+            end=len(printed), printed_codes=parsed.codes, bundle_no=no, bundle_name=bundle.name, role="item",
+            ocr_confidence=_ocr_confidence(row)))
 
 
 def _read_sentences(out: TableResult, sentences: list[tuple[Row, re.Match]], nlp) -> None:
@@ -102,4 +103,10 @@ def _read_sentences(out: TableResult, sentences: list[tuple[Row, re.Match]], nlp
         for seq, ent in enumerate(doc.ents, start=1):
             out.mentions.append(Mention(
                 where=row.where, list_kind="bundle", seq=seq, printed=ent.text, text=repair(ent.text),
-                start=ent.start_char, end=ent.end_char, bundle_no=no, bundle_name=name, role="item"))
+                start=ent.start_char, end=ent.end_char, bundle_no=no, bundle_name=name, role="item",
+                ocr_confidence=_ocr_confidence(row)))
+
+
+def _ocr_confidence(row: Row) -> float:
+    """The OCR confidence of a text line (1.0 for text from a text layer), as table cells carry theirs."""
+    return row.confidences[0] if row.confidences and row.confidences[0] is not None else 1.0

@@ -94,10 +94,14 @@ def _cell(*lines: tuple[str, float], x0: float = 0.0, x1: float = 100.0) -> Cell
     ([("①失业保险关系转移接", 5.0), ("②就业登记", 5.0)], "①失业保险关系转移接\n②就业登记"),
     ([("自受理材料材料起15", 5.0), ("个工作日内办结", 5.0)], "自受理材料材料起15个工作日内办结"),
     ([("see the national", 5.0), ("catalog", 5.0)], "see the national catalog"),
+    ([(".办理开除备案手续", 5.0), ("2.办理减人手续", 5.0)], ".办理开除备案手续\n2.办理减人手续"),
+    ([("1.职工正常退休申请", 5.0), (".达到法定退休年龄", 5.0)], "1.职工正常退休申请\n.达到法定退休年龄"),
+    ([("3.工伤保险待遇变更", 5.0), ("4，社会保障卡注销", 5.0)], "3.工伤保险待遇变更\n4，社会保障卡注销"),
 ], ids=["CJK soft wrap joined without a space", "short line ends a paragraph",
         "punctuation that cannot start a line pulls a character down", "next list number starts a new item",
         "next circled number starts a new item", "a number kept with the character after it",
-        "Latin words wrapped get their space back"])
+        "Latin words wrapped get their space back", "a list number after one OCR lost starts a new item",
+        "a list label whose number OCR lost starts a new item", "a label whose full stop OCR read as a comma"])
 def test_printed_lines_of_a_cell_are_joined_as_written(lines, want):
     assert lines_to_text(_cell(*lines), pad=5.0) == want
 

@@ -173,3 +173,11 @@ def test_strip_parentheticals_leaves_no_balanced_group(s):
     out = strip_parentheticals(s)
     assert re.search(r"（[^（）]*）", out) is None
     assert strip_parentheticals(out) == out
+
+
+@pytest.mark.parametrize("read, want", [
+    ("退体申请", "退休申请"), ("核定退体待遇", "核定退休待遇"), ("就业见习补贴电请", "就业见习补贴申请"),
+    ("稿岗返还（稿岗补贴）申领", "稳岗返还（稳岗补贴）申领"),
+], ids=["体 read for 休", "体 for 休 inside a name", "电 read for 申", "稿 read for 稳"])
+def test_look_alike_characters_of_scans_are_repaired(read, want):
+    assert repair(read) == want

@@ -224,3 +224,30 @@ def test_parse_item_never_raises_and_leads_with_the_code_as_written(printed):
 def test_split_compound_never_raises(text):
     head, parts = split_compound(text)
     assert isinstance(head, str) and all(p for p in parts)
+
+
+@pytest.mark.parametrize("printed, text, unit", [
+    ("高校毕业生社保补贴申领（承办人才交流股）", "高校毕业生社保补贴申领", "人才交流股"),
+    ("失业保险关系转移接续（承办；社保中心参保登记股）", "失业保险关系转移接续", "社保中心参保登记股"),
+    ("社会保险费欠费补缴申报{承办：社保中心参保登记股）", "社会保险费欠费补缴申报", "社保中心参保登记股"),
+    ("档案的接收和转递（流动人员）承办：人才交流股）", "档案的接收和转递（流动人员）", "人才交流股"),
+    (".办理开除备案", "办理开除备案", ""),
+    ("@3.4.1档案的接收和转递（流动人员）（承办：人才交流股）", "档案的接收和转递（流动人员）", "人才交流股"),
+    ("4，社会保障卡注销", "社会保障卡注销", ""),
+], ids=["colon dropped", "colon read as a semicolon", "bracket read as a brace", "bracket dropped",
+        "list label whose number was lost", "circled number read as @", "full stop of a label read as a comma"])
+def test_parse_item_reads_units_and_labels_as_ocr_prints_them(printed, text, unit):
+    parsed = parse_item(printed)
+    assert (parsed.text, parsed.unit) == (text, unit)
+
+
+def test_parse_item_reads_the_code_after_an_at_sign_and_the_number_before_a_comma():
+    assert parse_item("@3.4.1档案的接收和转递（流动人员）").code_as_written == "3.4.1"
+    assert parse_item("4，社会保障卡注销").list_no == "4"
+    assert [s.text for g in split_cell("3.工伤保险待遇变更\n4，社会保障卡注销") for s in g] == \
+        ["3.工伤保险待遇变更", "4，社会保障卡注销"]
+
+
+def test_split_cell_joins_the_tail_of_a_unit_that_ocr_broke_after_cheng():
+    cell = "2.5.1创业补贴申领（承\n办：就业服务中心）\n2.4.2就业登记"
+    assert [s.text for g in split_cell(cell) for s in g] == ["2.5.1创业补贴申领（承\n办：就业服务中心）", "2.4.2就业登记"]

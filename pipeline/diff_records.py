@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-__all__ = ["Side", "Finding", "ListDiff", "DocFrames", "document_frames", "SourceSlices", "SECTIONS", "KINDS", "natural_key"]
+from pipeline.write_csv import source_spans
+
+__all__ = ["Side", "Finding", "ListDiff", "DocFrames", "document_frames", "SourceSlices", "SECTIONS", "KINDS",
+           "natural_key"]
 
 SECTIONS = ("bundle", "scenario", "item", "speedup", "hotlist")
 KINDS = ("missing", "added", "role_changed", "slower", "no_promise", "not_comparable", "unsure")
@@ -128,15 +130,12 @@ class SourceSlices:
                 self.tables[name], self.spans[name] = None, {}
                 self.empty[name] = pd.DataFrame(columns=["source"])
                 continue
-            codes, sources = pd.factorize(table["source"], sort=False)
-            starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
-            if len(starts) != len(sources):     # not grouped by source (the published tables are)
+            spans = source_spans(table["source"])
+            if len(spans) != table["source"].nunique():     # not grouped by source (the published tables are)
                 table = table.sort_values("source", kind="mergesort")
-                codes, sources = pd.factorize(table["source"], sort=False)
-                starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
-            ends = np.append(starts[1:], len(codes))
+                spans = source_spans(table["source"])
             self.tables[name] = table
-            self.spans[name] = {s: (int(a), int(b)) for s, a, b in zip(sources, starts, ends)}
+            self.spans[name] = {s: (a, b) for s, a, b in spans}
             # as document_frames slices: a source without rows gets the table's columns, no rows
             self.empty[name] = table.iloc[:0].fillna("").reset_index(drop=True)
 

@@ -215,11 +215,11 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
 
         frames = frames_from_rows(payloads(), base)
         progress.close()
-        csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {},
-                             dict(zip(order, keys)))
+        file_keys = dict(zip(order, keys))
+        csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {}, file_keys)
         csv_records = write_tables(frames, staging.path, csv_reuse)
         # diffs are reused from the out/ they were written to
-        reuse = DiffReuse(options.out_dir, dict(zip(order, keys))) if previous is not None else None
+        reuse = DiffReuse(options.out_dir, file_keys) if previous is not None else None
         diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse)
         per_file = [figures_of[rel] for rel in order]
         figures = dict(documents=len(order), mentions=sum(f["mentions"] for f in per_file),

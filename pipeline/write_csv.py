@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["write_csv", "CsvReuse", "CHUNK_EVERY"]
+__all__ = ["write_csv", "CsvReuse", "source_spans", "CHUNK_EVERY"]
 
 CHUNK_EVERY = 32
 _BOM = b"\xef\xbb\xbf"
@@ -50,21 +50,27 @@ def _csv_text(frame: pd.DataFrame, header: bool = False) -> bytes:
     return frame.to_csv(index=False, header=header, lineterminator="\n", float_format="%.1f").encode("utf-8")
 
 
-def _chunks(sources: pd.Series, keys: dict[str, str]) -> list[tuple[int, int, str | None]]:
-    """(first row, end row, chunk name or None when a document has no cache key) of each chunk."""
+def source_spans(sources: pd.Series) -> list[tuple[str, int, int]]:
+    """(source, first row, end row) of each run of equal sources, in order (a table sorted by source)."""
     codes, names = pd.factorize(sources, sort=False)
     if len(codes) == 0:
         return []
     starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
     ends = np.append(starts[1:], len(codes))
+    return [(names[codes[a]], int(a), int(b)) for a, b in zip(starts, ends)]
+
+
+def _chunks(sources: pd.Series, keys: dict[str, str]) -> list[tuple[int, int, str | None]]:
+    """(first row, end row, chunk name or None when a document has no cache key) of each chunk."""
+    spans = source_spans(sources)
     chunks, first, digest, known = [], 0, hashlib.sha256(), True
-    for i, name in enumerate(names):
+    for i, (name, _, end) in enumerate(spans):
         key = keys.get(name)
         known = known and key is not None
         digest.update(f"{name}\0{key}\n".encode("utf-8"))
-        last = i == len(names) - 1
-        if last or int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:4], "big") % CHUNK_EVERY == 0:
-            chunks.append((int(starts[first]), int(ends[i]), digest.hexdigest() if known else None))
+        ends_chunk = int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:4], "big") % CHUNK_EVERY == 0
+        if ends_chunk or i == len(spans) - 1:
+            chunks.append((spans[first][1], end, digest.hexdigest() if known else None))
             first, digest, known = i + 1, hashlib.sha256(), True
     return chunks
 

@@ -90,7 +90,6 @@ class DiffReuse:
         except (OSError, ValueError):
             self.previous = {}
         self.kept: dict[str, dict] = {}
-        self.reused = 0
 
     def key(self, local: str, base: str | None, how: str, stem: str) -> str | None:
         if local not in self.file_keys or (base is not None and base not in self.file_keys):
@@ -109,7 +108,6 @@ class DiffReuse:
         diffs_dir.mkdir(parents=True, exist_ok=True)
         for name in files:
             link_or_copy(self.old_dir / name, diffs_dir / name)
-        self.reused += 1
         return entry
 
     def keep(self, stem: str, key: str | None, row: dict, warnings: list[str]) -> None:

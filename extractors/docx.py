@@ -27,9 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.errors import ConfigError, HostileInput, PipelineError, UnreadableInput
-from pipeline.limits import Deadline, Limits, check_zip_members
-from pipeline.records import Provenance, Row
+from pipeline.core.errors import (
+    ConfigError,
+    HostileInput,
+    PipelineError,
+    UnreadableInput,
+)
+from pipeline.core.limits import Deadline, Limits, check_zip_members
+from pipeline.core.records import Provenance, Row
 
 __all__ = ["extract_rows", "DocxSettings", "debug_blocks"]
 

@@ -27,23 +27,37 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extractors.pdf_lines import Cell, Line, chars_to_lines, lines_to_text, list_label, split_at_gaps
-from extractors.txt import is_header
-from pipeline.errors import ConfigError, EncryptedInput, NeedsOcr, PipelineError, UnreadableInput
-from pipeline.limits import Deadline, Limits, check_page_count
-from pipeline.records import Provenance, Row
+from extractors.page_tables import (
+    PAGE_NUMBER,
+    PageTable,
+    fill_merged,
+    stitch_page_breaks,
+)
+from extractors.pdf_lines import (
+    Cell,
+    Line,
+    chars_to_lines,
+    split_at_gaps,
+)
+from pipeline.core.errors import (
+    ConfigError,
+    EncryptedInput,
+    NeedsOcr,
+    PipelineError,
+    UnreadableInput,
+)
+from pipeline.core.header_words import is_header
+from pipeline.core.limits import Deadline, Limits, check_page_count
+from pipeline.core.records import Provenance, Row
 
-__all__ = ["extract_rows", "PdfSettings", "debug_page"]
-
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*\d{1,4}[\s\-—–－·]*$")
-
+__all__ = ["extract_rows", "PdfSettings", "ScannedPdf", "debug_page"]
 
 @dataclass(frozen=True)
 class PdfSettings:
@@ -70,29 +84,20 @@ class PdfSettings:
                 raise ConfigError(f"PdfSettings.{name} must be a number of points from 0 to 100, not {value!r}")
 
 
-@dataclass
-class _Table:
-    page: int
-    bbox: tuple[float, float, float, float]
-    rows: list[list[Cell | None]]
-    row_pages: list[int]
-    page_tops: set[int] = field(default_factory=set)   # indexes of rows printed first on a page
-    ruled: bool = True
-
-
 def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *, deadline: Deadline | None = None,
                  password: str | None = None) -> Iterator[Row]:
-    """Read one PDF and yield its rows: text lines (``table=0``) and table rows, in page order."""
+    """Read one PDF: its rows, text lines (``table=0``) and table rows, in page order.
+
+    The file is opened at once, so a PDF that cannot be read raises here, before any row;
+    a scanned one raises `ScannedPdf`, which the format dispatcher hands to the OCR reader.
+    """
     deadline = deadline or Deadline(Limits(), rel)
-    items: list[tuple[int, float, object]] = []   # (page, top, Line | _Table)
-    try:
-        pdf = open_pdf(path, rel, password=password, limits=deadline.limits)
-    except _NoTextLayer:   # page images only: the OCR path reads them when Tesseract is installed
-        ocr = _ocr_reader()
-        if ocr is None:
-            raise
-        yield from ocr.extract_rows(path, rel, deadline=deadline, password=password)
-        return
+    pdf = open_pdf(path, rel, password=password, limits=deadline.limits)
+    return _rows(pdf, rel, settings, deadline)
+
+
+def _rows(pdf: pdfplumber.PDF, rel: str, settings: PdfSettings, deadline: Deadline) -> Iterator[Row]:
+    items: list[tuple[int, float, object]] = []   # (page, top, Line | PageTable)
     with pdf:
         for page_no, page in enumerate(pdf.pages, 1):
             deadline.check(f"page {page_no}")
@@ -133,7 +138,7 @@ def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits =
         images = sum(len(page.images) for page in pages)
         pdf.close()
         what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
-        kind = _NoTextLayer if images else NeedsOcr
+        kind = ScannedPdf if images else NeedsOcr
         raise kind(what, where=rel, hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
                                          "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]') "
                                          "to read it by OCR, or ask for the born-digital Word/PDF file")
@@ -141,17 +146,8 @@ def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits =
     return pdf
 
 
-class _NoTextLayer(NeedsOcr):
-    """A scanned PDF (page images, no text layer): `extract_rows` hands it to `extractors.ocr`."""
-
-
-def _ocr_reader():
-    """`extractors.ocr` when it can run here (the OCR extra and Tesseract with chi_sim), else None."""
-    try:
-        from extractors import ocr
-    except ImportError:
-        return None
-    return ocr if ocr.tesseract_available() else None
+class ScannedPdf(NeedsOcr):
+    """A scanned PDF (page images, no text layer): the format dispatcher hands it to `extractors.ocr`."""
 
 
 _CID = re.compile(r"^\(cid:\d+\)$")
@@ -176,7 +172,7 @@ def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
         return
 
 
-def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Table], list[Line]]:
+def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[PageTable], list[Line]]:
     """Tables found on one page and the printed lines outside them."""
     chars = [c for c in page.chars if c["text"].strip()]
     found = page.find_tables()
@@ -200,7 +196,7 @@ def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Tab
                     continue
                 out.append(Cell(box[0], box[2], chars_to_lines(cells[(r, c)].get("chars", []), *_line_settings(settings))))
             rows.append(out)
-        tables.append(_Table(page_no, bbox, rows, [page_no] * len(rows), {0}))
+        tables.append(PageTable(page_no, bbox, rows, [page_no] * len(rows), {0}))
     outside = [ch for k, ch in enumerate(chars) if k not in inside]
     lines = chars_to_lines(outside, *_line_settings(settings))
     if not tables:
@@ -208,7 +204,7 @@ def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[_Tab
         tables = [table] if table else []
     for ln in lines:
         ln.page = page_no
-    return tables, [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
+    return tables, [ln for ln in lines if not PAGE_NUMBER.match(ln.text)]
 
 
 def _line_settings(settings: PdfSettings) -> tuple[float, float]:
@@ -235,7 +231,7 @@ def _grid_of(ft) -> tuple[tuple[list[float], list[float], dict], dict, tuple]:
     return (xs, ys, anchors), cells, tuple(ft.bbox)
 
 
-def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings) -> tuple[_Table | None, list[Line]]:
+def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings) -> tuple[PageTable | None, list[Line]]:
     """A table without ruling lines: a header line, then lines split into columns at wide gaps."""
     chunks = [split_at_gaps(ln, settings.column_gap) for ln in lines]
     start = next((i for i, ch in enumerate(chunks) if len(ch) >= 2 and is_header([c.text for c in ch])), None)
@@ -259,122 +255,8 @@ def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings) -> tu
             rows.append(cells)
     bbox = (min(ln.x0 for ln in lines[start:end]), lines[start].top, max(ln.x1 for ln in lines[start:end]),
             lines[end - 1].top)
-    table = _Table(page_no, bbox, rows, [page_no] * len(rows), {0}, ruled=False)
+    table = PageTable(page_no, bbox, rows, [page_no] * len(rows), {0}, ruled=False)
     return table, lines[:start] + lines[end:]
-
-
-def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
-    """Join tables that go on over a page break; drop their repeated headers; join cut rows."""
-    out: list[object] = []
-    for _, _, item in items:
-        prev = out[-1] if out else None
-        if isinstance(item, _Table) and isinstance(prev, _Table) and item.page == prev.row_pages[-1] + 1 \
-                and len(item.rows[0]) == len(prev.rows[0]) and item.ruled and prev.ruled:
-            _append_continued(prev, drop_repeated_headers(prev, item))
-            continue
-        out.append(item)
-    return out
-
-
-def drop_repeated_headers(first: _Table, more: _Table) -> _Table:
-    """The continuation without the header row printed again at the top of its page."""
-    if more.rows and _plain(more.rows[0]) == _plain(first.rows[0]):
-        more.rows, more.row_pages = more.rows[1:], more.row_pages[1:]
-    return more
-
-
-def _append_continued(table: _Table, more: _Table) -> None:
-    if not more.rows:
-        return
-    top = more.rows[0]
-    if len(table.rows) > 1 and _continues_cut_row(table, top, _key_column(table.rows[1:] + more.rows)):
-        _join_cut_row(table, top)
-        more.rows, more.row_pages = more.rows[1:], more.row_pages[1:]
-    if more.rows:
-        table.page_tops.add(len(table.rows))
-    table.rows += more.rows
-    table.row_pages += more.row_pages
-
-
-def _continues_cut_row(table: _Table, top: list[Cell | None], key: int) -> bool:
-    """Is the first row on the new page the rest of the last row of the page before?
-
-    Yes when it has text but none in the columns up to the key column (a new row names
-    itself there), or when each of its cells with text goes on from the cell above: that
-    cell's last printed line was full (cut mid-paragraph), or the new text starts with the
-    next list label ("4." after "3.").
-    """
-    filled = [c for c, cell in enumerate(top) if cell is not None and cell.lines]
-    if not filled:
-        return False
-    if all(cell is not None and not cell.lines for cell in top[:key + 1]):
-        return True
-    pads = _column_pads(table)
-    for c in filled:
-        above = _anchor_above(table, c)
-        if above is None or not above.lines:
-            return False
-        last = above.lines[-1]
-        labels = [n for n in map(list_label, (ln.text for ln in above.lines)) if n is not None]
-        next_label = labels and list_label(top[c].lines[0].text) == labels[-1] + 1
-        if above.x1 - pads[c] - last.x1 >= last.size and not next_label:
-            return False
-    return True
-
-
-def _anchor_above(table: _Table, c: int) -> Cell | None:
-    r = len(table.rows) - 1
-    while r > 0 and table.rows[r][c] is None:
-        r -= 1
-    return table.rows[r][c]
-
-
-def _key_column(rows: list[list[Cell | None]]) -> int:
-    """The leftmost column never covered by a merge: each row has its own cell there."""
-    width = len(rows[0]) if rows else 1
-    for c in range(width):
-        if all(row[c] is not None for row in rows if any(x is not None for x in row[1:])):
-            return c
-    return 0
-
-
-def _join_cut_row(table: _Table, top: list[Cell | None]) -> None:
-    for c, cell in enumerate(top):
-        if cell is None or not cell.lines:
-            continue
-        target = _anchor_above(table, c)   # text of a merged cell goes to its first row
-        if target is not None:
-            shift = target.x0 - cell.x0
-            target.lines += [Line(ln.text, ln.x0 + shift, ln.x1 + shift, ln.top,
-                                   [(a + shift, b + shift) for a, b in ln.boxes], ln.size, ln.page)
-                             for ln in cell.lines]
-
-
-def fill_merged(table: _Table, settings: PdfSettings) -> list[list[str | None]]:
-    """Cell texts; empty cells at a page top in columns that use vertical merges become None."""
-    merge_cols = {c for row in table.rows[1:] for c, cell in enumerate(row)
-                  if cell is None and any(x is not None for x in row[1:])}
-    pads = _column_pads(table)
-    out = []
-    for r, row in enumerate(table.rows):
-        texts = [None if cell is None else lines_to_text(cell, pads[c], settings.wrap_slack) for c, cell in enumerate(row)]
-        if r in table.page_tops and r > 0:
-            texts = [None if (c in merge_cols and t == "") else t for c, t in enumerate(texts)]
-        out.append(texts)
-    return out
-
-
-def _column_pads(table: _Table) -> list[float]:
-    pads = [1_000.0] * len(table.rows[0])
-    for row in table.rows:
-        for c, cell in enumerate(row):
-            if cell is not None and cell.lines:
-                pads[c] = min(pads[c], min(ln.x0 for ln in cell.lines) - cell.x0)
-    return [0.0 if p == 1_000.0 else max(p, 0.0) for p in pads]
-
-
-def _plain(row: list[Cell | None]) -> tuple[str, ...]:
-    return tuple("".join(ln.text for ln in cell.lines).replace(" ", "") if cell else "" for cell in row)
 
 
 def tables_to_rows(items: list[object], rel: str, settings: PdfSettings) -> Iterator[Row]:

@@ -24,20 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.errors import UnreadableInput
-from pipeline.records import Provenance, Row
+from pipeline.core.errors import UnreadableInput
+from pipeline.core.header_words import is_header, is_header_word
+from pipeline.core.records import Provenance, Row
 
-__all__ = ["extract_rows", "decode_bytes", "is_header", "TxtSettings"]
+__all__ = ["extract_rows", "decode_bytes", "TxtSettings"]
 
-# Words that only appear in list header rows. A header needs at least two of them.
-HEADER_WORDS = (
-    "序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注", "职责分工",
-    "服务事项", "打包一件事名称", "打包事项", "办理方式及地点", "办理流程", "办理时限",
-    "牵头单位", "配合单位", "事项名称", "当前规定的办结时限", "提速后办结时限",
-    "承办单位", "对接渠道", "业务分类", "事项名称（主项）", "事项名称（子项）",
-    "办理内容", "服务对象",
-)
-_HEADER_SET = frozenset(HEADER_WORDS)
 _CELL_START = re.compile(r"^[ \u3000]*\t")
 _SECTION_BREAK = re.compile(r"^\s*附件\s*\d")
 
@@ -100,32 +92,6 @@ def _looks_like_text(text: str) -> bool:
             bad += 1
     # GB18030 decodes almost any byte string; garbage shows as private-use/control characters.
     return bad <= max(2, len(text) // 1000)
-
-
-# Traditional forms of the characters in HEADER_WORDS (lists typed in Big5 or by Hong Kong/Taiwan
-# tools print 序號, 事項名稱): header words are compared in simplified form.
-_HEADER_T2S = str.maketrans("號題稱體場項備註職責務辦點時牽單當規結後對業類內",
-                            "号题称体场项备注职责务办点时牵单当规结后对业类内")
-
-
-def header_key(text: str | None) -> str:
-    """The cell text as a header word: simplified characters, no spaces, line breaks or quote marks.
-
-    >>> header_key(" 序 號 ")
-    '序号'
-    """
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text).translate(_HEADER_T2S)
-    text = re.sub(r"[\s\"“”'‘’]", "", text)
-    return text.replace("(", "（").replace(")", "）")
-
-
-def is_header(cells: tuple[str | None, ...] | list[str | None]) -> bool:
-    """True when at least two cells (and most non-empty ones) are header words."""
-    keys = [header_key(c) for c in cells if c and c.strip()]
-    hits = sum(1 for k in keys if k in _HEADER_SET)
-    return hits >= 2 and hits * 2 >= len(keys)
 
 
 def extract_rows(path: Path, rel: str, settings: TxtSettings = TxtSettings()) -> Iterator[Row]:
@@ -309,8 +275,8 @@ def cells_to_rows(cells: list[_Cell], rel: str, table: int) -> Iterator[Row]:
 def _header_width(cells: list[_Cell]) -> int:
     width = 0
     for cell in cells:
-        if width and not header_key(cell.text) in _HEADER_SET:
+        if width and not is_header_word(cell.text):
             break
-        if header_key(cell.text) in _HEADER_SET:
+        if is_header_word(cell.text):
             width += 1
     return max(width, 1)

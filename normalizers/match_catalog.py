@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from normalizers.repair_text import name_key, strip_parentheticals
 from normalizers.split_mentions import split_compound
-from pipeline.records import Candidate, CatalogItem, Match, Mention
+from pipeline.core.records import Candidate, CatalogItem, Match, Mention
 
 __all__ = ["CatalogIndex", "build_index", "match", "rank_candidates", "local_id", "decision_key"]
 

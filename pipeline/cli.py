@@ -1,6 +1,6 @@
 """Command line: ``python -m pipeline run [INPUT ...] [--out DIR] [--catalog DIR]``,
-``python -m pipeline review export|import|status`` (see ``pipeline.review_import``)
-and ``python -m pipeline diff LOCAL BASELINE [--out DIR]`` (see ``pipeline.write_diffs``).
+``python -m pipeline review export|import|status`` (see ``pipeline.review.import_workbook``)
+and ``python -m pipeline diff LOCAL BASELINE [--out DIR]`` (see ``pipeline.diff.write``).
 
 Parses arguments, calls the library, prints a summary, sets the exit code:
 0 all files read, 1 some files refused, 2 usage errors.
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 
 __all__ = ["main"]
 
@@ -46,7 +46,7 @@ def _jobs(text: str) -> int:
 
 
 def _add_limit_options(run) -> None:
-    """Password and per-file limits (defaults and allowed ranges: ``pipeline.limits.Limits``)."""
+    """Password and per-file limits (defaults and allowed ranges: ``pipeline.core.limits.Limits``)."""
     run.add_argument("--password", help="password of encrypted PDFs among the inputs")
     run.add_argument("--max-file-mb", type=float, help="refuse files bigger than this (default 100)")
     run.add_argument("--max-pages", type=int, help="refuse PDFs with more pages (default 300)")
@@ -57,8 +57,8 @@ def _add_limit_options(run) -> None:
 
 def _run_options(args):
     """RunOptions from the arguments; a bad limit is a usage error naming the setting."""
-    from pipeline.limits import limits_from_options
-    from pipeline.run import RunOptions
+    from pipeline.core.limits import limits_from_options
+    from pipeline.runner.runner import RunOptions
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
                                  args.max_seconds)
     return RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root, limits=limits,
@@ -84,7 +84,8 @@ def _add_review_parser(sub) -> None:
 
 
 def _review(args) -> int:
-    from pipeline import review_export, review_import
+    from pipeline.review import export as review_export
+    from pipeline.review import import_workbook as review_import
     if args.step == "export":
         report = review_export.export_review(args.from_dir, args.catalog, args.out or args.from_dir / "review.xlsx",
                                              args.all_of)
@@ -114,19 +115,28 @@ def _add_explain_parser(sub) -> None:
     explain = sub.add_parser("explain", help="show how one file is read: tables, headers, cells, mentions, matches")
     explain.add_argument("file", type=Path)
     explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+    explain.add_argument("--root", type=Path, default=Path("raw"), help="names (and the manifest) are relative to this folder")
+    _add_limit_options(explain)
 
 
 def _run_explain(args) -> int:
-    from pipeline.catalog import load_catalog
+    """Read one file as ``run`` would with the same options, and show each stage."""
+    from pipeline.catalog.manifest import load_manifest
+    from pipeline.core.limits import limits_from_options
     from pipeline.explain import explain
+    from pipeline.runner.runner import relative_name
+    from pipeline.runner.workers import FileReader
     if not args.file.exists():
         raise PipelineError(f"input {args.file} does not exist", hint="check the path")
-    print(explain(args.file, load_catalog(args.catalog)))
+    limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
+                                 args.max_seconds)
+    reader = FileReader(args.catalog, load_manifest(args.root / "manifest.tsv"), limits, args.password)
+    print(explain(args.file, reader, relative_name(args.file, args.root)))
     return 0
 
 
 def _run_diff(args) -> int:
-    from pipeline.write_diffs import diff_on_demand
+    from pipeline.runner.diff_on_demand import diff_on_demand
     diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root)
     counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items()) or "no differences"
     print(f"{diff.local['source']} vs {diff.baseline['source']}: {len(diff.findings)} findings ({counts})")
@@ -137,7 +147,7 @@ def _run_diff(args) -> int:
 
 
 def _expand(inputs: list[Path], root: Path, catalog: Path) -> list[Path]:
-    from pipeline.run import discover_inputs
+    from pipeline.runner.runner import discover_inputs
     if not inputs:
         return discover_inputs(root, catalog)
     files: list[Path] = []
@@ -159,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         if args.command == "run":
-            from pipeline.run import run
+            from pipeline.runner.runner import run
             options = _run_options(args)
             inputs = _expand(args.inputs, args.root, args.catalog)
             report = run(inputs, options)

@@ -1,6 +1,8 @@
 """Show how one file was read: tables, headers, aligned cells, mentions and their matches.
 
-``explain(path, catalog)`` returns plain text; ``python -m pipeline explain FILE`` prints it.
+``explain(path, reader) -> str``; ``python -m pipeline explain FILE`` prints it. The file is
+read as a run reads it (``reader`` is the run's `FileReader`: catalog with the review
+decisions, prose model, limits, password, manifest), so what it shows is what the run writes.
 A wrong table is diagnosed by looking at what each stage saw.
 """
 from __future__ import annotations
@@ -8,11 +10,11 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
-from extractors import extract_rows, sniff_format
-from normalizers.match_catalog import match
-from pipeline.catalog import Catalog
-from pipeline.read_document import rows_to_extraction
-from pipeline.read_tables import align_row, classify_header
+from extractors.dispatch import sniff_format
+from pipeline.core.limits import Deadline
+from pipeline.reading.document import read_rows
+from pipeline.reading.tables import align_row, classify_header
+from pipeline.runner.workers import FileReader, process_file
 
 __all__ = ["explain"]
 
@@ -24,10 +26,15 @@ def _short(text: str | None, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def explain(path: Path, catalog: Catalog, nlp=None) -> str:
-    rel = path.name
-    rows = list(extract_rows(path, rel))
-    lines = [f"{rel}: format {sniff_format(path)}, {len(rows)} rows "
+def explain(path: Path, reader: FileReader, rel: str | None = None) -> str:
+    rel = rel or path.name
+    extraction, matches = process_file(path, rel, reader.catalog, reader.manifest, reader.nlp, reader.limits,
+                                       reader.password, reader.memo)
+    doc = extraction.document
+    if doc.status == "refused":
+        return f"{rel}: refused\n{doc.message}"
+    rows = read_rows(path, rel, Deadline(reader.limits, rel), reader.password)
+    lines = [f"{rel}: format {sniff_format(path, rel, reader.limits)}, {len(rows)} rows "
              f"({sum(1 for r in rows if r.where.table == 0)} of running text)"]
     tables = [r for r in rows if r.where.table]
     for table, group in groupby(sorted(tables, key=lambda r: (r.where.table, r.where.row)), key=lambda r: r.where.table):
@@ -39,15 +46,13 @@ def explain(path: Path, catalog: Catalog, nlp=None) -> str:
             aligned = align_row(row.cells, fields)
             lines.append(f"  row {row.where.row} (page {row.where.page}, line {row.where.line}): "
                          + "; ".join(f"{k}[{c}]={_short(t)}" for k, (c, t) in sorted(aligned.items())))
-    extraction = rows_to_extraction(rows, rel, catalog, nlp)
-    doc = extraction.document
     lines.append(f"\ndocument: title '{doc.title}', region '{doc.region}' ({doc.province}, {doc.level}), "
                  f"lists {', '.join(doc.list_kinds)}")
     for warning in extraction.warnings:
         lines.append(f"warning: {warning}")
     lines.append("\nmentions:")
-    for mention in extraction.mentions:
-        result = match(mention, catalog.index)
+    for result in matches:
+        mention = result.mention
         lines.append(f"  {mention.list_kind} {mention.bundle_no} {mention.scenario_code or '-'} {mention.role}: "
                      f"{mention.text} -> {';'.join(result.codes) or result.canonical_id} "
                      f"[{result.method} {result.score:.0f}{' REVIEW' if result.needs_review else ''}] {result.reason}")

@@ -18,13 +18,13 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def catalog():
-    from pipeline.catalog import load_catalog
+    from pipeline.catalog.reference import load_catalog
     return load_catalog(CATALOG)
 
 
 @pytest.fixture(scope="session")
 def golds() -> dict:
-    from pipeline.score import load_gold
+    from pipeline.evaluate.score import load_gold
     if not GOLD.exists():
         pytest.skip(f"gold labels not found at {GOLD}")
     return load_gold(GOLD)
@@ -33,8 +33,8 @@ def golds() -> dict:
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
     """The pipeline run once over the seeds in raw/; returns (report, frames, out_dir)."""
-    from pipeline.run import RunOptions, discover_inputs, run
-    from pipeline.write_dataset import load
+    from pipeline.dataset.tables import load
+    from pipeline.runner.runner import RunOptions, discover_inputs, run
     out = tmp_path_factory.mktemp("out")
     report = run(discover_inputs(RAW, CATALOG), RunOptions(out_dir=out, catalog_dir=CATALOG, root=RAW))
     return report, load(out), out

@@ -13,7 +13,13 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
-from tests.bad_inputs.make_bad_inputs import KINDS, PASSWORD, SEEDS, FIXTURES, make_corpus
+from tests.bad_inputs.make_bad_inputs import (
+    FIXTURES,
+    KINDS,
+    PASSWORD,
+    SEEDS,
+    make_corpus,
+)
 from tests.conftest import CATALOG
 
 _SEED_QINGDAO = SEEDS / "000_7dd4aa0705870e63.txt"
@@ -95,7 +101,7 @@ def corpus(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 @pytest.fixture(scope="module")
 def corpus_run(corpus, tmp_path_factory):
     """One library run over the whole corpus: (report, documents, items, catalog rows, out dir, seconds)."""
-    from pipeline.run import RunOptions, discover_inputs, run
+    from pipeline.runner.runner import RunOptions, discover_inputs, run
     root, _ = corpus
     out = tmp_path_factory.mktemp("bad_out") / "out"
     started = time.monotonic()
@@ -133,7 +139,7 @@ def _row_count(source: str, items: pd.DataFrame, catalog_rows: pd.DataFrame) -> 
 @pytest.mark.parametrize("kind", [k for k, v in OUTCOMES.items() if v[3] is not None])
 def test_nothing_is_lost_from(kind, corpus, corpus_run, catalog):
     """A file read despite its oddity gives exactly the rows of the clean file it was made from."""
-    from pipeline.read_document import read_document
+    from pipeline.reading.document import read_document
     _, names = corpus
     _, _, items, catalog_rows, _, _ = corpus_run
     clean = read_document(OUTCOMES[kind][3], "clean", catalog)
@@ -143,7 +149,7 @@ def test_nothing_is_lost_from(kind, corpus, corpus_run, catalog):
 
 
 def test_duplicated_rows_are_kept_and_reported(corpus, corpus_run, catalog):
-    from pipeline.read_document import read_document
+    from pipeline.reading.document import read_document
     _, names = corpus
     _, docs, items, catalog_rows, _, _ = corpus_run
     clean = read_document(_SEED_CATALOG, "clean", catalog)
@@ -161,13 +167,13 @@ def test_every_file_is_recorded_once_and_the_report_lists_every_refusal_sorted(c
 
 
 def test_the_run_is_fast_and_within_the_limits(corpus_run):
-    from pipeline.limits import Limits
+    from pipeline.core.limits import Limits
     *_, seconds = corpus_run
     assert seconds < min(60, Limits().max_seconds_per_file)
 
 
 def test_region_that_looks_like_a_path_stays_data_and_out_of_the_file_system(corpus, corpus_run):
-    from pipeline.diff_baseline import safe_stem
+    from pipeline.diff.baseline import safe_stem
     _, names = corpus
     _, docs, _, _, out, _ = corpus_run
     assert docs.loc[names["name with spaces, Chinese and path-like parts"], "region"] == "../../x"
@@ -207,7 +213,7 @@ def test_cli_missing_input_is_a_usage_error(tmp_path, capsys):
 # --- password and time limit, through read_document ---------------------------------------------
 
 def test_the_right_password_opens_the_encrypted_pdf(corpus, catalog):
-    from pipeline.read_document import read_document
+    from pipeline.reading.document import read_document
     root, names = corpus
     rel = names["encrypted PDF with a user password"]
     opened = read_document(root / rel, rel, catalog, password=PASSWORD)
@@ -216,7 +222,7 @@ def test_the_right_password_opens_the_encrypted_pdf(corpus, catalog):
 
 
 def test_a_wrong_password_is_named_as_such(corpus, catalog):
-    from pipeline.read_document import read_document
+    from pipeline.reading.document import read_document
     root, names = corpus
     rel = names["encrypted PDF with a user password"]
     doc = read_document(root / rel, rel, catalog, password="wrong").document
@@ -227,8 +233,8 @@ def test_a_wrong_password_is_named_as_such(corpus, catalog):
                                               ("good TXT (seed 004)", "table 1")],
                          ids=["pdf stops between pages", "docx stops between tables", "txt stops between tables"])
 def test_a_file_over_its_time_budget_is_stopped_with_the_place(kind, stopped_at, corpus, catalog):
-    from pipeline.limits import Limits
-    from pipeline.read_document import read_document
+    from pipeline.core.limits import Limits
+    from pipeline.reading.document import read_document
     root, names = corpus
     rel = names[kind]
     doc = read_document(root / rel, rel, catalog, limits=Limits(max_seconds_per_file=1e-6)).document
@@ -245,8 +251,8 @@ def test_a_file_over_its_time_budget_is_stopped_with_the_place(kind, stopped_at,
      r"the package would unpack to \d+\.\d kB, more than the limit of 48\.8 kB — .*--max-unpacked-mb"),
 ], ids=["file size", "pages", "unpacked bytes"])
 def test_smaller_limits_refuse_what_the_defaults_accept(kind, limits, message, corpus, corpus_run, catalog):
-    from pipeline.limits import Limits
-    from pipeline.read_document import read_document
+    from pipeline.core.limits import Limits
+    from pipeline.reading.document import read_document
     root, names = corpus
     rel = names[kind]
     assert corpus_run[1].loc[rel, "status"] == "ok"
@@ -257,7 +263,8 @@ def test_smaller_limits_refuse_what_the_defaults_accept(kind, limits, message, c
 def test_cli_password_opens_the_encrypted_pdf_once_the_run_takes_it(corpus, tmp_path, capsys):
     """Until pipeline.run.RunOptions has ``password`` (and ``limits``) the CLI says so (exit 2), never ignores it."""
     from dataclasses import fields
-    from pipeline.run import RunOptions
+
+    from pipeline.runner.runner import RunOptions
     root, names = corpus
     rel = names["encrypted PDF with a user password"]
     code = main(["run", str(root / rel), "--root", str(root), "--catalog", str(CATALOG), "--out", str(tmp_path / "out"),

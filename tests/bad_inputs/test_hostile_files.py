@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ConfigError, HostileInput
-from pipeline.limits import Deadline, Limits, check_zip_members, limits_from_options, timeout_message
+from pipeline.core.errors import ConfigError, HostileInput
+from pipeline.core.limits import (
+    Deadline,
+    Limits,
+    check_zip_members,
+    limits_from_options,
+)
 from tests.bad_inputs.make_bad_inputs import docx_entity_bomb, docx_zip_bomb
 
 
@@ -66,14 +71,6 @@ def test_a_bad_limit_is_named_with_what_is_allowed(values, named):
 def test_limits_from_options_converts_megabytes_and_keeps_defaults():
     limits = limits_from_options(max_file_mb=2, max_seconds=3.5)
     assert limits == Limits(max_file_bytes=2 * 1024 * 1024, max_seconds_per_file=3.5)
-
-
-def test_the_message_a_parallel_runner_records_when_it_kills_a_worker():
-    limits = Limits(max_seconds_per_file=10)
-    assert limits.hard_timeout() == 20
-    assert timeout_message("raw/白银/附件1.pdf", limits) == (
-        "[E150] raw/白银/附件1.pdf: reading did not finish within 20 s and was stopped — "
-        "split the file, or raise the limit with --max-seconds if it is genuine")
 
 
 def test_a_deadline_is_quiet_inside_its_budget_and_names_the_place_after_it():

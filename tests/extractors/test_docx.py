@@ -10,9 +10,15 @@ from docx import Document
 
 from extractors import extract_rows as extract_any
 from extractors.docx import DocxSettings, extract_rows
-from pipeline.errors import ConfigError, HostileInput, UnreadableInput
-from tests.extractors.expected_rows import (assert_tables_match, FIXTURES, expected_rows, fixtures_with_expectations,
-                                       story, tables_of)
+from pipeline.core.errors import ConfigError, HostileInput, UnreadableInput
+from tests.extractors.expected_rows import (
+    FIXTURES,
+    assert_tables_match,
+    expected_rows,
+    fixtures_with_expectations,
+    story,
+    tables_of,
+)
 
 DOCX = fixtures_with_expectations(".docx")
 

@@ -5,11 +5,19 @@ from pathlib import Path
 
 import pytest
 
+from extractors import extract_rows as extract_any
 from extractors.pdf import PdfSettings, extract_rows
 from extractors.pdf_lines import Cell, Line, lines_to_text
-from pipeline.errors import ConfigError, UnreadableInput
-from tests.extractors.expected_rows import (assert_tables_match, FIXTURES, expected_rows, fixtures_with_expectations,
-                                           squeeze, story, tables_of)
+from pipeline.core.errors import ConfigError, UnreadableInput
+from tests.extractors.expected_rows import (
+    FIXTURES,
+    assert_tables_match,
+    expected_rows,
+    fixtures_with_expectations,
+    squeeze,
+    story,
+    tables_of,
+)
 
 PDF = fixtures_with_expectations(".pdf")
 
@@ -52,8 +60,8 @@ def test_header_repeated_on_every_page_is_given_once():
 def test_a_scanned_pdf_without_ocr_installed_is_refused_saying_how_to_install_it(monkeypatch):
     ocr = pytest.importorskip("extractors.ocr")   # with the OCR extra: pretend Tesseract is missing
     monkeypatch.setattr(ocr, "tesseract_available", lambda lang="chi_sim": False)
-    with pytest.raises(UnreadableInput) as err:
-        list(extract_rows(FIXTURES / "scanned_page_without_text.pdf", "raw/青岛/附件1.pdf"))
+    with pytest.raises(UnreadableInput) as err:   # the dispatcher, which hands scans to OCR when it can run
+        list(extract_any(FIXTURES / "scanned_page_without_text.pdf", "raw/青岛/附件1.pdf"))
     assert err.value.code == "E120"  # NeedsOcr, a kind of UnreadableInput
     assert err.value.where == "raw/青岛/附件1.pdf"
     assert "scanned PDF" in err.value.message and "OCR" in err.value.hint

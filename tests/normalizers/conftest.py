@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from normalizers.repair_text import name_key
-from pipeline.records import Mention, Provenance
+from pipeline.core.records import Mention, Provenance
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "raw"

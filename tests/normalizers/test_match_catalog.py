@@ -147,7 +147,7 @@ def test_items_outside_the_catalog_are_never_forced(index, golds, printed, seed,
 def national_only_index(catalog):
     """The index without local_items.tsv: what the matcher does with names nobody listed."""
     from normalizers.match_catalog import build_index
-    from pipeline.catalog import read_tsv
+    from pipeline.catalog.reference import read_tsv
     national = [item for item in catalog.items if item.code]
     aliases = [(row["alias"], row["target"], "review" in row.get("source", ""))
                for row in read_tsv(catalog.folder / "aliases.tsv") if row["target"] in {i.code for i in national}]
@@ -239,7 +239,7 @@ def test_match_never_raises_gives_national_codes_and_a_stable_id(index, national
 
 def test_no_gold_item_outside_the_catalog_gets_a_code_in_the_seed_run(seed_run, golds):
     """Align gold items with items.csv rows by source, list kind, bundle, scenario, role and name key."""
-    from pipeline.score import gold_items
+    from pipeline.evaluate.score import gold_items
     _, frames, _ = seed_run
     items = frames["items"]
     rows = defaultdict(list)

@@ -13,8 +13,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from normalizers.repair_text import (
-    collapse_repeated_head, fix_ocr_slips, join_broken_words, name_key, normalize_width, repair,
-    strip_parentheticals, to_simplified,
+    collapse_repeated_head,
+    fix_ocr_slips,
+    join_broken_words,
+    name_key,
+    normalize_width,
+    repair,
+    strip_parentheticals,
+    to_simplified,
 )
 from tests.normalizers.conftest import read_seeds
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pipeline.score import score_items
+from pipeline.evaluate.score import score_items
 from tests.conftest import CATALOG, REPO
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -15,8 +15,8 @@ RENDERINGS = sorted(p for p in FIXTURES.glob("*.docx")) + sorted(
 
 @pytest.fixture(scope="module")
 def fixture_run(tmp_path_factory):
-    from pipeline.run import RunOptions, run
-    from pipeline.write_dataset import load
+    from pipeline.dataset.tables import load
+    from pipeline.runner.runner import RunOptions, run
     out = tmp_path_factory.mktemp("fixtures_out")
     report = run(RENDERINGS, RunOptions(out_dir=out, catalog_dir=CATALOG, root=FIXTURES))
     return report, load(out)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.score import Score, pick_gold, score_items
+from pipeline.evaluate.score import Score, pick_gold, score_items
 
 SEEDS = ["000_7dd4aa0705870e63.txt", "001_d4e3f231794595e4.txt", "002_82660bfd3293e404.txt",
          "003_c341546b877d9344.txt", "004_eaa179039b1c9c6b.txt"]

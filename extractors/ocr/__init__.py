@@ -1,0 +1,12 @@
+"""OCR of scanned PDFs (pages without a text layer): the same `Row`s as `extractors.pdf`.
+
+``read_scan`` is the reader (its docstring lists the steps); ``image`` finds ruling lines and
+cells, ``chars`` turns Tesseract's characters into printed lines, ``marks`` restores list
+markers, ``reread`` reads unsure cells and lines again. Importing this package fails with
+ImportError when the OCR extra (OpenCV) is missing.
+"""
+from __future__ import annotations
+
+from extractors.ocr.read_scan import OcrChar, OcrSettings, debug_page, extract_rows, tesseract_available
+
+__all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "debug_page"]

@@ -1,0 +1,364 @@
+"""OCR extractor (scanned PDFs, pages without a text layer): a PDF -> the same `Row`s as `extractors.pdf`.
+
+Steps, in order:
+1. ``page_to_image`` (in `extractors.ocr.image`): render, binarize, deskew, find the ruling
+   lines and the cells of every table, blank the lines.
+2. ``page_boxes`` and ``stack_boxes`` (every printed line of every cell, and every text band,
+   one under the other), ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the
+   stacked page once and gives every character with its box, its word and the word's
+   confidence (hOCR with character boxes): one call per page, not per cell or line;
+   ``unstack_chars`` puts them back on the page. ``reread_number_cells``: the misread cells
+   of a number column (序号) are read again, digits only, in one more call (`extractors.ocr.reread`).
+3. ``chars_to_tables``: every character goes to the cell it was read in; the characters of
+   a cell that Tesseract put on one text line form a printed `Line` (``chars_to_line`` in
+   `extractors.ocr.chars`: PDF points, like the born-digital path, so wraps are told from
+   paragraph ends the same way). Characters outside tables form text lines; page numbers
+   and unreadable specks are dropped. ``mark_circled_number`` and ``restore_list_dot``
+   (`extractors.ocr.marks`) put back the ①②… and the full stops of "2." that Tesseract missed.
+4. ``drop_misread_headers``: a header printed again at a page top goes even when read with
+   slips; then ``stitch_page_breaks``, ``drop_repeated_headers``, ``fill_merged``, reused from
+   `extractors.pdf` (a table going on over a page break is one table, its repeated header
+   goes, a row cut by the break is joined, merged cells are ``None``).
+5. ``tables_to_rows``: `Row`s with provenance (page, table, row), ``confidences`` (mean word
+   confidence per cell, 0..1) and ``boxes`` (each cell's box in PDF points on the
+   straightened page: x0, top, x1, bottom).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+from rapidfuzz import fuzz
+
+from extractors.ocr.chars import (
+    DUST_CONFIDENCE,
+    OcrChar,
+    chars_to_line,
+    drop_chars_without_ink,
+    drop_speck_words,
+    has_text,
+    parse_hocr,
+    unstack_chars,
+)
+from extractors.ocr.image import (
+    GridTable,
+    binarize,
+    blank_lines,
+    deskew,
+    find_cells,
+    find_ruling_lines,
+    page_boxes,
+    render_page,
+    scan_dpi,
+    stack_boxes,
+)
+from extractors.ocr.marks import mark_circled_number, number_circles, restore_list_dot
+from extractors.ocr.reread import (
+    find_number_columns,
+    renumber,
+    reread_cells,
+    reread_unsure_lines,
+)
+from extractors.page_tables import (
+    PAGE_NUMBER,
+    PageTable,
+    fill_merged,
+    stitch_page_breaks,
+)
+from extractors.pdf_lines import Cell, Line
+from pipeline.core.errors import ConfigError, UnreadableInput
+from pipeline.core.records import Provenance, Row
+
+__all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "debug_page", "read_page",
+           "page_to_image", "read_page_chars", "reread_number_cells", "chars_to_tables", "drop_misread_headers",
+           "tables_to_rows"]
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """Tunables of the OCR extractor.
+
+    dpi: render resolution. 300: char accuracy and speed measured on tests/fixtures/scans
+        (pipeline.bench.ocr); Tesseract reads 10.5 pt text well from about 200 dpi on.
+    psm: Tesseract page segmentation mode; 6 (one uniform block) read the blanked table
+        pages best (TOOLCHAIN: 0.97 char accuracy against 0.95 with the default).
+    max_skew: largest page rotation (degrees) that deskew corrects.
+    min_line_confidence: a text line outside tables read with less confidence (0..1) is a
+        speck or a stamp, not text, and is dropped.
+    space_share: a gap wider than this share of the line height is printed as a space.
+    wrap_slack: as `PdfSettings.wrap_slack` (soft wrap versus paragraph end); 1.0, not 0.5:
+        OCR boxes hug the ink, so a full line seems to end earlier than its last character's
+        advance ("（承" + "办：…" was split into two items at 0.5 on the Baiyin scan).
+    digits_lang: Tesseract language for the second, digits-only reading of number columns
+        (`extractors.ocr.reread`); "eng" comes with Debian's tesseract-ocr.
+    reread_scale: cell lines with a poorly read word are read again with the page resized by
+        this factor (`extractors.ocr_reread.reread_unsure_lines`). None: by the resolution the
+        page was scanned at (its image's pixels per inch, whatever ``dpi`` renders it at): 0.7
+        from 250 dpi on, 1.25 below. Measured on the scans (pipeline.bench accuracy): 300 dpi
+        scans, 0.7: catalog rows 77 -> 90 of 104, items unchanged; 1.25: items 98.76% -> 96.89%.
+        200 dpi scans, 0.7: items 97.93% -> 97.72%; 1.25: -> 98.55%; 1.5: 98.34%.
+    """
+
+    dpi: int = 300
+    lang: str = "chi_sim"
+    psm: int = 6
+    max_skew: float = 2.0
+    min_line_confidence: float = 0.5
+    space_share: float = 0.6
+    wrap_slack: float = 1.0
+    digits_lang: str = "eng"
+    reread_scale: float | None = None
+
+    def scale_for(self, scan_dpi: float | None) -> float:
+        """``reread_scale``, or by default 0.7 for a page scanned at 250 dpi or more, 1.25 below
+        (``scan_dpi``: the resolution of the page's image; None: unknown, ``dpi`` is used)."""
+        if self.reread_scale is not None:
+            return self.reread_scale
+        return 0.7 if (scan_dpi or self.dpi) >= 250 else 1.25
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.dpi, int) or not 100 <= self.dpi <= 600:
+            raise ConfigError(f"OcrSettings.dpi must be a whole number from 100 to 600, not {self.dpi!r}")
+        if self.psm not in (3, 4, 6, 11, 12):
+            raise ConfigError(f"OcrSettings.psm must be one of 3, 4, 6, 11, 12, not {self.psm!r}")
+        if self.reread_scale is not None and (isinstance(self.reread_scale, bool) or
+                                              not isinstance(self.reread_scale, (int, float)) or
+                                              not 0.3 <= self.reread_scale <= 3):
+            raise ConfigError(f"OcrSettings.reread_scale must be None or a number from 0.3 to 3, "
+                              f"not {self.reread_scale!r}")
+        for name, hi in (("max_skew", 10), ("min_line_confidence", 1), ("space_share", 5), ("wrap_slack", 5)):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= hi:
+                raise ConfigError(f"OcrSettings.{name} must be a number from 0 to {hi}, not {value!r}")
+
+
+@dataclass
+class _OcrCell(Cell):
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+
+def tesseract_available(lang: str = "chi_sim") -> bool:
+    """Is the ``tesseract`` program installed with the language pack ``lang``?"""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return False
+    try:
+        done = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return lang in done.stdout.split()
+
+
+def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings(), *, deadline=None,
+                 password: str | None = None) -> Iterator[Row]:
+    """Read a scanned PDF and yield its rows: text lines (``table=0``) and table rows, in page order.
+    ``deadline`` (`pipeline.limits.Deadline`) is checked before every page."""
+    items: list[tuple[int, float, object]] = []
+    confidences: dict[tuple, float] = {}
+    try:
+        doc = pdfium.PdfDocument(str(path), password=password or None)
+    except pdfium.PdfiumError as err:
+        raise UnreadableInput(f"the PDF cannot be opened for OCR ({err})", where=rel,
+                              hint="re-save or re-download the file") from err
+    try:
+        for page_no in range(1, len(doc) + 1):
+            if deadline is not None:
+                deadline.check(f"page {page_no} (OCR)")
+            tables, lines = read_page(doc[page_no - 1], page_no, settings, rel, confidences)
+            items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in lines]
+    finally:
+        doc.close()
+    items.sort(key=lambda it: (it[0], it[1]))
+    yield from tables_to_rows(stitch_page_breaks(drop_misread_headers(items)), rel, settings, confidences)
+
+
+def drop_misread_headers(items: list[tuple[int, float, object]]) -> list[tuple[int, float, object]]:
+    """Tables going on at a page top without the header printed again, even when OCR read it
+    a little differently ("“主题名称", "有具体场景"): `drop_repeated_headers` wants it exact.
+    Only the first table of a page whose header is like that of the table before (on the
+    page before) loses its first row; text lines between (a page number OCR misread) do not matter."""
+    prev: PageTable | None = None
+    header: list[Cell | None] = []   # of the table going on, as first printed
+    firsts = {}
+    for page, _, item in items:
+        if isinstance(item, PageTable):
+            firsts.setdefault(page, item)
+    for _, _, item in items:
+        if not isinstance(item, PageTable):
+            continue
+        if prev is not None and firsts[item.page] is item and item.page == prev.row_pages[-1] + 1 \
+                and len(item.rows) > 1 and len(item.rows[0]) == len(header) \
+                and fuzz.ratio(_header_text(item.rows[0]), _header_text(header)) >= HEADER_SIMILARITY:
+            item.rows, item.row_pages = item.rows[1:], item.row_pages[1:]
+        else:
+            header = item.rows[0]
+        prev = item
+    return items
+
+
+HEADER_SIMILARITY = 80   # rapidfuzz ratio; OCR slips in the repeated headers of the scans score 85-95
+
+
+def _header_text(row: list[Cell | None]) -> str:
+    return "|".join("".join(ln.text for ln in cell.lines) if cell else "" for cell in row)
+
+
+def read_page(page, page_no: int, settings: OcrSettings, rel: str,
+              confidences: dict[tuple, float]) -> tuple[list[PageTable], list[Line]]:
+    """Tables and text lines of one page; line confidences are added to ``confidences``."""
+    clean, tables = page_to_image(page, settings)
+    boxes = page_boxes(clean, tables, settings.dpi)
+    stack, blocks = stack_boxes(clean, boxes, tables, settings.dpi)
+    where = f"{rel}, page {page_no}"
+    chars = unstack_chars(read_page_chars(stack, settings, where), blocks)
+    chars = reread_number_cells(chars, clean, boxes, tables, settings, where)
+    chars = reread_unsure_lines(clean, chars, boxes, tables, settings.dpi, settings.scale_for(scan_dpi(page)),
+                                lambda stack: read_page_chars(stack, settings, where))
+    chars = drop_chars_without_ink(chars, clean)
+    return chars_to_tables(chars, tables, page_no, settings, confidences, clean)
+
+
+def reread_number_cells(chars: list[OcrChar], image: np.ndarray, boxes: list, tables: list[GridTable],
+                        settings: OcrSettings, where: str) -> list[OcrChar]:
+    """The cells of number columns read again as digits (`extractors.ocr.reread`); their new
+    characters replace the first reading's."""
+    again = find_number_columns(chars, boxes)
+    if not again:
+        return chars
+    try:
+        found = reread_cells(image, again, tables, settings.dpi,
+                             lambda stack: read_page_chars(stack, settings, where, _DIGITS, lang=settings.digits_lang))
+    except UnreadableInput:   # digits_lang not installed: the first reading stands
+        return chars
+    if not found:
+        return chars
+    words, lines = max((c.word for c in chars), default=0), max((c.line for c in chars), default=0)
+    return [c for c in chars if c.cell not in found] + renumber([c for g in found.values() for c in g], words, lines)
+
+
+_DIGITS = ("-c", "tessedit_char_whitelist=0123456789")
+
+
+def page_to_image(page, settings: OcrSettings) -> tuple:
+    """(straightened page with ruling lines blanked, tables found on it)."""
+    gray = render_page(page, settings.dpi)
+    ink = binarize(gray, settings.dpi)
+    gray, ink, _angle = deskew(gray, ink, settings.max_skew)
+    grid = find_ruling_lines(ink, settings.dpi)
+    tables = find_cells(grid, settings.dpi)
+    clean = blank_lines(gray, grid, tables, max(1, round(settings.dpi / 100)))
+    clean[ink == 0] = 255   # specks removed by binarize stay away from Tesseract too
+    return clean, tables
+
+
+def read_page_chars(image, settings: OcrSettings, where: str, options: tuple[str, ...] = (),
+                    lang: str | None = None) -> list[OcrChar]:
+    """Every character Tesseract reads on the page, with its box and its word's confidence.
+    ``options``: more Tesseract arguments (``-c name=value``); ``lang``: instead of ``settings.lang``."""
+    ok, png = cv2.imencode(".png", image)
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")   # one thread per page: 3.2 s against 6-7 s (TOOLCHAIN)
+    try:
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", lang or settings.lang, "--psm", str(settings.psm),
+                               "-c", "hocr_char_boxes=1", *options, "hocr"], input=png.tobytes(), capture_output=True,
+                              env=env, timeout=300, check=True)
+    except (OSError, subprocess.SubprocessError) as err:
+        raise UnreadableInput("Tesseract could not read the page", where=where,
+                              hint="check `tesseract --list-langs` shows chi_sim") from err
+    return parse_hocr(done.stdout.decode("utf-8", "replace"))
+
+
+def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, settings: OcrSettings,
+                    confidences: dict[tuple, float], image: np.ndarray | None = None) -> tuple[list[PageTable], list[Line]]:
+    """Cells filled with printed lines, and the text lines outside tables (see step 3)."""
+    scale = 72 / settings.dpi
+    groups: dict[tuple, list[OcrChar]] = {}
+    for ch in drop_speck_words(chars, DUST_CONFIDENCE):
+        if ch.cell is not None:   # read in the cell's own block
+            t, cell = ch.cell
+        else:
+            cx, cy = (ch.box[0] + ch.box[2]) / 2, (ch.box[1] + ch.box[3]) / 2
+            t = next((k for k, g in enumerate(grids) if g.box[0] <= cx <= g.box[2] and g.box[1] <= cy <= g.box[3]),
+                     None)
+            cell = grids[t].cell_at(cx, cy) if t is not None else None
+        groups.setdefault((t, cell, ch.line), []).append(ch)
+    lines_in: dict[tuple, list[Line]] = {}
+    outside: list[Line] = []
+    for (t, cell, _), group in groups.items():
+        if image is not None and t is not None:
+            group = restore_list_dot(mark_circled_number(group, image), image)
+        line, conf = chars_to_line(group, page_no, scale, settings.space_share)
+        if t is None:
+            if conf < settings.min_line_confidence or PAGE_NUMBER.match(line.text) or not has_text(line.text):
+                continue
+            outside.append(line)
+        else:
+            lines_in.setdefault((t, cell), []).append(line)
+        confidences[(page_no, line.top, line.text)] = conf
+    tables = [_grid_to_table(g, t, lines_in, page_no, scale) for t, g in enumerate(grids)]
+    return [tb for tb in tables if tb.rows], sorted(outside, key=lambda ln: (ln.top, ln.x0))
+
+
+def _grid_to_table(grid: GridTable, t: int, lines_in: dict, page_no: int, scale: float) -> PageTable:
+    anchors = {(c.row, c.col): c for c in grid.cells}
+    covered = {(r, c) for cell in grid.cells for r in range(cell.row, cell.row_end + 1)
+               for c in range(cell.col, cell.col_end + 1)} - set(anchors)
+    rows: list[list[Cell | None]] = []
+    for r in range(grid.n_rows):
+        row: list[Cell | None] = []
+        for c in range(grid.n_cols):
+            cell = anchors.get((r, c))
+            if cell is None:
+                row.append(None if (r, c) in covered else _OcrCell(0.0, 0.0))
+                continue
+            x0, y0, x1, y1 = (v * scale for v in cell.box)
+            lines = number_circles(sorted(lines_in.get((t, cell), []), key=lambda ln: (ln.top, ln.x0)))
+            row.append(_OcrCell(x0, x1, lines, (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))))
+        if any(isinstance(x, _OcrCell) and x.box != (0.0, 0.0, 0.0, 0.0) for x in row):
+            rows.append(row)
+    bbox = tuple(v * scale for v in grid.box)
+    return PageTable(page_no, bbox, rows, [page_no] * len(rows), {0})
+
+
+def tables_to_rows(items: list[object], rel: str, settings: OcrSettings,
+                   confidences: dict[tuple, float]) -> Iterator[Row]:
+    """Rows with provenance, per-cell confidences and cell boxes."""
+    table_no, line_no, line_page = 0, 0, 0
+    for item in items:
+        if isinstance(item, Line):
+            line_no = line_no + 1 if item.page == line_page else 1
+            line_page = item.page
+            conf = round(confidences.get((item.page, item.top, item.text), 1.0), 3)
+            yield Row(Provenance(rel, page=item.page, line=line_no), (item.text,), confidences=(conf,))
+            continue
+        table_no += 1
+        for r, (texts, page, cells) in enumerate(zip(fill_merged(item, settings), item.row_pages, item.rows), 1):
+            confs = tuple(None if cell is None else _cell_confidence(cell, confidences) for cell in cells)
+            boxes = tuple(cell.box if isinstance(cell, _OcrCell) and cell.box[2] else None for cell in cells)
+            yield Row(Provenance(rel, page=page, table=table_no, row=r), tuple(texts), confidences=confs, boxes=boxes)
+
+
+def _cell_confidence(cell: Cell, confidences: dict[tuple, float]) -> float:
+    """Mean word confidence of a cell's lines, weighted by their length; 1.0 for an empty cell."""
+    weights = [(len(ln.text), confidences.get((ln.page, ln.top, ln.text), 1.0)) for ln in cell.lines]
+    total = sum(n for n, _ in weights)
+    return round(sum(n * c for n, c in weights) / total, 3) if total else 1.0
+
+
+def debug_page(path: Path, page_no: int, settings: OcrSettings = OcrSettings()) -> dict:
+    """What the OCR saw on one page: per table the grid and each cell's lines, and the text outside."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        tables, lines = read_page(doc[page_no - 1], page_no, settings, str(path), {})
+    finally:
+        doc.close()
+    return {"tables": [[[None if c is None else [ln.text for ln in c.lines] for c in row] for row in t.rows]
+                       for t in tables],
+            "cell_boxes": [[[getattr(c, "box", None) for c in row] for row in t.rows] for t in tables],
+            "text": [ln.text for ln in lines]}
+

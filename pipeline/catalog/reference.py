@@ -1,0 +1,81 @@
+"""Load the catalog folder (``raw/catalog/``) once per run.
+
+Files (tab-separated, UTF-8, a header row, every row says where it comes from):
+- ``national.tsv``      code, name, source: attested national catalog pairs
+- ``local_items.tsv``   name, note, source: items lists name without a known national code
+                        (their id is ``X-`` + a hash of the name, see ``local_id``)
+- ``aliases.tsv``       alias, target (a national code or a local item's name), source
+- ``bundles.tsv``       no, name, aliases (;-separated), source: the ten national bundles
+- ``regions.tsv``, ``doc_number_prefixes.tsv``: the gazetteer for region detection
+- ``decisions.tsv``     review decisions (written by ``pipeline review import``), optional
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from normalizers.match_catalog import CatalogIndex, build_index, local_id
+from normalizers.repair_text import name_key
+from pipeline.catalog.gazetteer import Gazetteer, Place
+from pipeline.core.errors import ConfigError
+from pipeline.core.records import CatalogItem
+
+__all__ = ["Catalog", "load_catalog", "read_tsv"]
+
+REQUIRED_FILES = ("national.tsv", "local_items.tsv", "aliases.tsv", "bundles.tsv", "regions.tsv")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    folder: Path
+    items: tuple[CatalogItem, ...]
+    index: CatalogIndex
+    bundles: tuple[tuple[str, str, tuple[str, ...]], ...]   # (no, name, aliases)
+    gazetteer: Gazetteer
+    fingerprint: str                                       # hash of every file, for caches
+    alias_names: tuple[str, ...] = ()
+
+    def names_and_aliases(self) -> list[str]:
+        return sorted({i.name for i in self.items} | set(self.alias_names))
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh, delimiter="\t")]
+    except FileNotFoundError as err:
+        raise ConfigError(f"catalog file {path.name} is missing", where=str(path.parent),
+                          hint=f"the catalog folder needs {', '.join(REQUIRED_FILES)}") from err
+
+
+def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = None) -> Catalog:
+    import hashlib
+
+    folder = Path(folder)
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.tsv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    items: list[CatalogItem] = []
+    for row in read_tsv(folder / "national.tsv"):
+        items.append(CatalogItem(row["code"], row["name"], code=row["code"], source=row.get("source", "")))
+    for row in read_tsv(folder / "local_items.tsv"):
+        items.append(CatalogItem(local_id(row["name"]), row["name"], source=row.get("source", ""),
+                                 note=row.get("note", "")))
+    by_key = {name_key(i.name): i.item_id for i in items}
+    ids = {i.item_id for i in items}
+    aliases = []
+    for n, row in enumerate(read_tsv(folder / "aliases.tsv"), start=2):
+        target = row["target"] if row["target"] in ids else by_key.get(name_key(row["target"]))
+        if target is None:
+            raise ConfigError(f"alias '{row['alias']}' points at '{row['target']}', which is neither a national "
+                              f"code nor a local item", where=f"{folder / 'aliases.tsv'}, row {n}",
+                              hint="fix the target or add the item to national.tsv / local_items.tsv")
+        aliases.append((row["alias"], target, "needs review" in row.get("source", "")))
+    bundles = tuple((r["no"], r["name"], tuple(a for a in r.get("aliases", "").split(";") if a))
+                    for r in read_tsv(folder / "bundles.tsv"))
+    places = tuple(Place(r["name"], r["short"], r["province"], r["level"]) for r in read_tsv(folder / "regions.tsv"))
+    prefixes_path = folder / "doc_number_prefixes.tsv"
+    prefixes = tuple((r["prefix"], r["region"]) for r in read_tsv(prefixes_path)) if prefixes_path.exists() else ()
+    return Catalog(folder, tuple(sorted(items)), build_index(items, aliases, decisions), bundles,
+                   Gazetteer(places, prefixes), digest.hexdigest()[:16], tuple(a for a, _, _ in aliases))

@@ -1,0 +1,152 @@
+"""Limits on what one input file may cost: bytes, pages, unpacked bytes, seconds.
+
+``Limits`` is a frozen settings record checked when built (a bad value is reported by
+name with what is allowed). The extractors and ``read_document`` enforce it:
+- ``check_file_size`` before a file is opened (``max_file_bytes``);
+- ``check_zip_members`` before a Word package is unpacked (``max_unpacked_bytes``,
+  ``max_unpack_ratio``: a zip bomb is refused from its directory, nothing is inflated);
+- ``check_page_count`` before the pages of a PDF are read (``max_pages``);
+- ``Deadline.check`` between pages and tables (``max_seconds_per_file``). This is a
+  cooperative check: a library call that hangs inside one page is not interrupted (no
+  runner kills a worker that overruns).
+
+>>> Limits(max_pages=10).max_pages
+10
+>>> Limits(max_pages=0)
+Traceback (most recent call last):
+...
+pipeline.core.errors.ConfigError: [E400] Limits.max_pages must be a whole number from 1 to 100000, not 0 — ...
+"""
+from __future__ import annotations
+
+import time
+import zipfile
+from dataclasses import dataclass, field, fields
+
+from pipeline.core.errors import ConfigError, HostileInput, LimitExceeded
+
+__all__ = ["Limits", "limits_from_options", "Deadline", "check_file_size", "check_zip_members", "check_page_count",
+           "LIMIT_RANGES"]
+
+_MB = 1024 * 1024
+
+# name -> (lowest, highest, unit, CLI option): what each limit allows, for messages and the CLI.
+LIMIT_RANGES: dict[str, tuple[float, float, str, str]] = {
+    "max_file_bytes": (1, 2 ** 40, "bytes", "--max-file-mb"),
+    "max_pages": (1, 100_000, "pages", "--max-pages"),
+    "max_unpacked_bytes": (1, 2 ** 40, "bytes", "--max-unpacked-mb"),
+    "max_unpack_ratio": (1, 100_000, "times", "--max-unpack-ratio"),
+    "max_seconds_per_file": (0.000001, 86_400, "seconds", "--max-seconds"),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one input file may cost. Defaults are generous for real lists:
+
+    max_file_bytes: 100 MB. The largest attachment in the seeds' sources is under 5 MB;
+        scans run to tens of MB.
+    max_pages: 300 pages (PDF). Published lists run to a few dozen pages.
+    max_unpacked_bytes: 200 MB, the sum of the sizes a Word package declares for its
+        members (word/document.xml of a 100-page list is a few MB).
+    max_unpack_ratio: 200, declared size over compressed size for any one member above
+        1 MB. XML compresses about 5-20 times; a zip bomb compresses 1000 times or more.
+    max_seconds_per_file: 120 s between the start of a file and its last page or table.
+        The slowest real file (a 40-page PDF) takes about 5 s on one core.
+    """
+
+    max_file_bytes: int = 100 * _MB
+    max_pages: int = 300
+    max_unpacked_bytes: int = 200 * _MB
+    max_unpack_ratio: int = 200
+    max_seconds_per_file: float = 120.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            low, high, unit, _ = LIMIT_RANGES[f.name]
+            value = getattr(self, f.name)
+            whole = f.type in ("int", int)
+            ok_type = isinstance(value, int if whole else (int, float)) and not isinstance(value, bool)
+            if not ok_type or not low <= value <= high:
+                kind = "a whole number" if whole else "a number"
+                raise ConfigError(f"Limits.{f.name} must be {kind} from {_num(low)} to {_num(high)} ({unit}), "
+                                  f"not {value!r}", hint=f"fix the value (command line: {LIMIT_RANGES[f.name][3]})")
+
+
+def limits_from_options(max_file_mb: float | None = None, max_pages: int | None = None,
+                        max_unpacked_mb: float | None = None, max_unpack_ratio: int | None = None,
+                        max_seconds: float | None = None) -> Limits:
+    """`Limits` from command-line values (megabytes, ``None`` = the default); raises `ConfigError` on bad values.
+
+    >>> limits_from_options(max_file_mb=1.5, max_pages=20).max_file_bytes
+    1572864
+    """
+    values: dict[str, float] = {}
+    for name, value, scale in (("max_file_bytes", max_file_mb, _MB), ("max_pages", max_pages, 1),
+                               ("max_unpacked_bytes", max_unpacked_mb, _MB),
+                               ("max_unpack_ratio", max_unpack_ratio, 1), ("max_seconds_per_file", max_seconds, 1)):
+        if value is not None:
+            values[name] = round(value * scale) if scale != 1 else value
+    return Limits(**values)
+
+
+def _size(n: int) -> str:
+    """Bytes for people: ``97.6 kB``, ``101.0 MB``."""
+    return f"{n / _MB:.1f} MB" if n >= _MB else f"{n / 1024:.1f} kB"
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+@dataclass
+class Deadline:
+    """The time budget of one file; ``check`` raises `LimitExceeded` once it is spent.
+
+    >>> Deadline(Limits(), "a.pdf").check("page 1")
+    """
+
+    limits: Limits
+    rel: str
+    started: float = field(default_factory=time.monotonic)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def check(self, where: str = "") -> None:
+        spent = self.elapsed()
+        if spent > self.limits.max_seconds_per_file:
+            raise LimitExceeded(
+                f"reading took {spent:.1f} s, more than the limit of {self.limits.max_seconds_per_file:g} s"
+                + (f" (stopped at {where})" if where else ""), where=self.rel,
+                hint="split the file, or raise the limit with --max-seconds if it is genuine")
+
+
+def check_file_size(size: int, rel: str, limits: Limits) -> None:
+    if size > limits.max_file_bytes:
+        raise LimitExceeded(f"the file is {_size(size)}, more than the limit of {_size(limits.max_file_bytes)}",
+                            where=rel,
+                            hint="check that this is the list itself; raise the limit with --max-file-mb if so")
+
+
+def check_zip_members(zf: zipfile.ZipFile, rel: str, limits: Limits) -> None:
+    """Refuse a package whose members would unpack to too much (judged from its directory, nothing inflated)."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _MB and ratio > limits.max_unpack_ratio:
+            raise HostileInput(f"member {info.filename} would unpack {ratio:.0f} times its packed size "
+                               f"({info.file_size / _MB:.0f} MB), more than the limit of {limits.max_unpack_ratio} "
+                               f"times: a zip bomb", where=rel,
+                               hint="do not open this file; ask the publisher for a clean copy")
+    if total > limits.max_unpacked_bytes:
+        raise LimitExceeded(f"the package would unpack to {_size(total)}, more than the limit of "
+                            f"{_size(limits.max_unpacked_bytes)}", where=rel,
+                            hint="check the file; raise the limit with --max-unpacked-mb if it is genuine")
+
+
+def check_page_count(pages: int, rel: str, limits: Limits) -> None:
+    if pages > limits.max_pages:
+        raise LimitExceeded(f"the PDF has {pages} pages, more than the limit of {limits.max_pages}", where=rel,
+                            hint="give only the pages with the list, or raise the limit with --max-pages")

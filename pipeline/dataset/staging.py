@@ -1,0 +1,126 @@
+"""The swap that publishes a run: a staging folder beside ``out/`` that becomes ``out/`` in one step.
+
+``Staging(out_dir).path`` is where the new dataset is written; ``commit`` carries over the
+entries of the old folder that a run does not own (``review.xlsx``, diffs made on demand …),
+fsyncs, and exchanges the two folders atomically. A run killed at any moment leaves the
+previous ``out/`` whole.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import stat
+from pathlib import Path
+
+from pipeline.core.files import link_or_copy
+from pipeline.dataset.schema import TABLES
+
+__all__ = ["Staging", "CACHE_DIR_NAME", "owned_files"]
+
+CACHE_DIR_NAME = ".cache"
+_OWNED = ({f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")} | {"schema", "README.md"})
+
+
+def owned_files() -> list[str]:
+    """The entries of ``out/`` a run writes (tables, schemas, data dictionary)."""
+    return sorted(f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")) + [
+        f"schema/{t.name}.schema.json" for t in TABLES] + ["README.md"]
+
+
+class Staging:
+    """A folder beside ``out_dir`` that becomes ``out_dir`` in one step (``commit``).
+
+    ``path`` is where the new dataset is written; a stale staging folder left by a killed
+    run is removed when the next one starts. ``commit`` carries over the entries of the
+    old folder this module does not own, fsyncs, then exchanges the two folders
+    atomically (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with the old
+    folder restored by the next run if a kill falls between them).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.path = self.out_dir.parent / f".{self.out_dir.name}.staging"
+        self._old = self.out_dir.parent / f".{self.out_dir.name}.old"
+        if self._old.exists() and not self.out_dir.exists():
+            os.rename(self._old, self.out_dir)          # a kill between the fallback's two renames
+        for stale in (self.path, self._old):
+            if stale.exists():
+                shutil.rmtree(stale)
+        self.path.mkdir(parents=True)
+
+    def commit(self) -> None:
+        if self.out_dir.exists():
+            for entry in sorted(self.out_dir.iterdir()):
+                if entry.name not in _OWNED and entry.name != CACHE_DIR_NAME:
+                    _link_copy(entry, self.path / entry.name)
+        _fsync_tree(self.path)
+        if not self.out_dir.exists():
+            os.rename(self.path, self.out_dir)
+        elif not _exchange(self.path, self.out_dir):
+            os.rename(self.out_dir, self._old)
+            os.rename(self.path, self.out_dir)
+            shutil.rmtree(self._old)
+            return
+        _fsync_dir(self.out_dir.parent)
+        if self.path.exists():
+            shutil.rmtree(self.path)
+
+    def abandon(self) -> None:
+        if self.path.exists():
+            shutil.rmtree(self.path)
+
+
+def _link_copy(src: Path, dst: Path) -> None:
+    """Carry ``src`` over to ``dst``; what the new run wrote there wins (folders are merged)."""
+    if src.is_dir():
+        dst.mkdir(exist_ok=True)
+        for entry in sorted(src.iterdir()):
+            _link_copy(entry, dst / entry.name)
+    elif not dst.exists():
+        link_or_copy(src, dst)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    folders = []
+    for top, _, names in os.walk(folder):
+        folders.append(top)
+        for name in names:
+            path = os.path.join(top, name)
+            info = os.lstat(path)
+            # a hard link to a file of the previous out/ (carried over, reused diff, cache hit) holds
+            # data already synced when that folder was committed; only its directory entry is new
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+                continue
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    for top in folders:
+        _fsync_dir(Path(top))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False when the system cannot (the caller falls back)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(err, f"cannot swap {a} into {b}: {os.strerror(err)}")

@@ -1,0 +1,232 @@
+"""Diff one local list against a baseline list (a city's against its province's).
+
+Input: the dataset's tables (``documents``, ``bundles``, ``scenarios``, ``items``) of the
+two documents, as ``DocFrames``; output: a ``ListDiff`` with sorted ``Finding`` records.
+
+Steps: ``pair_bundles`` (national bundle, else name similarity) -> bundle findings ->
+per bundle pair ``pair_scenarios`` (or the whole bundle when a side lists no scenarios) ->
+item findings by canonical unit (a compound "1.6.10+1.6.13" counts code by code) ->
+speed-up findings (missing, added, limits compared with ``time_limits``) -> hot list
+findings. A finding that involves a mention flagged ``needs_review`` (on its own side, or
+a flagged mention on the other side that lists the item among its candidates) is reported
+as ``unsure`` with ``unsure_of`` naming what it would otherwise be.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.diff.align import (
+    BundleKeys,
+    bundle_identity,
+    pair_bundles,
+    pair_scenarios,
+)
+from pipeline.diff.findings import DocFrames, Finding, ListDiff, Side
+from pipeline.diff.findings import natural_key as _no_key
+from pipeline.diff.time_limits import compare_limits, parse_limit
+
+__all__ = ["diff_lists", "Finding", "ListDiff", "DocFrames"]
+
+_COMPARED_ROLES = {"required", "situational"}
+
+
+def _side(row: pd.Series, text_col: str) -> Side:
+    return Side(str(row["source"]), *(int(row.get(c, 0) or 0) for c in ("page", "table", "row", "cell", "line")),
+                text=str(row.get(text_col, "")))
+
+
+def _units(canonical_id: str) -> list[str]:
+    return [u for u in str(canonical_id).split("+") if u]
+
+
+def _index_units(items: pd.DataFrame) -> dict[str, list[pd.Series]]:
+    out: dict[str, list[pd.Series]] = {}
+    for _, row in items.iterrows():
+        for unit in _units(row["canonical_id"]):
+            out.setdefault(unit, []).append(row)
+    return out
+
+
+def _candidate_ids(row: pd.Series) -> set[str]:
+    ids = set(_units(row["canonical_id"]))
+    ids |= {c.split("=")[0] for c in str(row.get("candidates", "")).split(";") if c}
+    return ids
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """One place where items are compared: a scenario pair or a whole bundle pair."""
+
+    section: str
+    bundle: str
+    bundle_name: str
+    local_bundle: str
+    baseline_bundle: str
+    local_scenario: str
+    baseline_scenario: str
+    local_at: tuple[Side, ...] = ()
+    baseline_at: tuple[Side, ...] = ()
+
+
+def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names: dict[str, str],
+                   limits: bool = False) -> list[Finding]:
+    lu, bu = _index_units(local), _index_units(base)
+    l_flagged = [r for _, r in local.iterrows() if r["needs_review"]] if len(local) else []
+    b_flagged = [r for _, r in base.iterrows() if r["needs_review"]] if len(base) else []
+    findings = []
+    for unit in sorted(set(lu) | set(bu), key=_no_key):
+        lrows, brows = lu.get(unit, []), bu.get(unit, [])
+        name = names.get(unit) or str((brows or lrows)[0]["item_text"])
+        common = dict(section=scope.section, bundle=scope.bundle, bundle_name=scope.bundle_name,
+                      local_bundle=scope.local_bundle, baseline_bundle=scope.baseline_bundle,
+                      local_scenario=scope.local_scenario, baseline_scenario=scope.baseline_scenario,
+                      item_id=unit, item_name=name, local_context=scope.local_at, baseline_context=scope.baseline_at,
+                      local=tuple(sorted(_side(r, "raw_text") for r in lrows)),
+                      baseline=tuple(sorted(_side(r, "raw_text") for r in brows)))
+        own_flag = any(r["needs_review"] for r in lrows + brows)
+        if not lrows or not brows:
+            kind = "missing" if not lrows else "added"
+            other = l_flagged if not lrows else b_flagged
+            doubt = [r for r in other if unit in _candidate_ids(r)]
+            detail = (f"{name} ({unit}) is in the baseline but not in the local list" if kind == "missing"
+                      else f"{name} ({unit}) is in the local list but not in the baseline")
+            if own_flag or doubt:
+                detail += "; unsure: " + ("a mention of it is flagged for review" if own_flag else
+                                          f"the flagged local mention '{doubt[0]['item_text']}' may be it"
+                                          if not lrows else f"the flagged baseline mention '{doubt[0]['item_text']}' may be it")
+                findings.append(Finding(kind="unsure", unsure_of=kind, detail=detail, **common))
+            else:
+                findings.append(Finding(kind=kind, detail=detail, **common))
+            continue
+        if limits:
+            findings += _compare_limits(common, lrows[0], brows[0], own_flag)
+            continue
+        lroles = sorted({r["role"] for r in lrows})
+        broles = sorted({r["role"] for r in brows})
+        if set(lroles) <= _COMPARED_ROLES and set(broles) <= _COMPARED_ROLES and lroles != broles:
+            detail = f"{name} ({unit}) is {'/'.join(broles)} in the baseline, {'/'.join(lroles)} locally"
+            kind = "unsure" if own_flag else "role_changed"
+            findings.append(Finding(kind=kind, unsure_of="role_changed" if own_flag else "",
+                                    local_role=";".join(lroles), baseline_role=";".join(broles),
+                                    detail=detail + ("; unsure: a mention is flagged for review" if own_flag else ""),
+                                    **common))
+    return findings
+
+
+def _compare_limits(common: dict, lrow: pd.Series, brow: pd.Series, flagged: bool) -> list[Finding]:
+    local, base = parse_limit(lrow["target_limit"]), parse_limit(brow["target_limit"])
+    verdict = compare_limits(local, base)
+    if verdict not in ("slower", "no_promise", "not_comparable"):
+        return []
+    words = {"slower": "the local promise is slower than the baseline target",
+             "no_promise": "the baseline sets a numeric target, the local list promises none",
+             "not_comparable": "the two limits cannot be compared reliably"}
+    detail = f"{common['item_name']} ({common['item_id']}): {words[verdict]} " \
+             f"(local '{local.printed}' = {local.describe()}; baseline '{base.printed}' = {base.describe()})"
+    if flagged:
+        detail += "; unsure: a mention is flagged for review"
+    return [Finding(kind="unsure" if flagged else verdict, unsure_of=verdict if flagged else "",
+                    local_limit=local.printed, baseline_limit=base.printed, local_reading=local.describe(),
+                    baseline_reading=base.describe(), detail=detail, **common)]
+
+
+def _label(no: str, name: str) -> str:
+    return f"{no} {name}".strip()
+
+
+def _bundle_findings(local: DocFrames, base: DocFrames, keys: BundleKeys, names: dict[str, str],
+                     aligned: list[dict]) -> list[Finding]:
+    lb = {str(r["bundle_no"]): r for _, r in local.bundles.iterrows()}
+    bb = {str(r["bundle_no"]): r for _, r in base.bundles.iterrows()}
+    pairs, only_l, only_b = pair_bundles({k: str(r["bundle_name"]) for k, r in lb.items()},
+                                         {k: str(r["bundle_name"]) for k, r in bb.items()}, keys)
+    findings = []
+    for no, side, rows, kind in [(n, "local", lb, "added") for n in only_l] + [(n, "base", bb, "missing") for n in only_b]:
+        r = rows[no]
+        nat = bundle_identity(str(r["bundle_name"]), keys)
+        key = nat or ("L" if side == "local" else "B") + no
+        label = _label(no, str(r["bundle_name"]))
+        items = (local if side == "local" else base).items
+        n_items = int(((items["list_kind"] == "bundle") & (items["bundle_no"] == no)).sum()) if len(items) else 0
+        findings.append(Finding(
+            section="bundle", kind=kind, bundle=key, bundle_name=keys.names.get(nat, str(r["bundle_name"])),
+            local_bundle=label if side == "local" else "", baseline_bundle=label if side == "base" else "",
+            detail=f"bundle {label} ({n_items} item mentions) is only in the {'local list' if side == 'local' else 'baseline'}",
+            local=(_side(r, "bundle_name"),) if side == "local" else (),
+            baseline=(_side(r, "bundle_name"),) if side == "base" else ()))
+    for lno, bno, how in pairs:
+        lrow, brow = lb[lno], bb[bno]
+        key = how.split()[1] if how.startswith("national") else "L" + lno
+        bname = keys.names.get(key, str(lrow["bundle_name"]))
+        lbl, bbl = _label(lno, str(lrow["bundle_name"])), _label(bno, str(brow["bundle_name"]))
+        aligned.append(dict(level="bundle", bundle=key, local=lbl, baseline=bbl, how=how))
+        findings += _scenario_findings(local, base, lno, bno,
+                                       _Scope("item", key, bname, lbl, bbl, "", "", (_side(lrow, "bundle_name"),),
+                                              (_side(brow, "bundle_name"),)),
+                                       names, aligned)
+    return findings
+
+
+def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, scope: _Scope,
+                       names: dict[str, str], aligned: list[dict]) -> list[Finding]:
+    def rows(doc: DocFrames, no: str) -> tuple[dict, pd.DataFrame]:
+        sc = doc.scenarios[(doc.scenarios["bundle_no"] == no)] if len(doc.scenarios) else doc.scenarios
+        it = doc.items[(doc.items["list_kind"] == "bundle") & (doc.items["bundle_no"] == no)] if len(doc.items) else doc.items
+        named = {str(r["scenario_code"]): r for _, r in sc.iterrows() if str(r["scenario_code"])}
+        return named, it
+    lsc, litems = rows(local, lno)
+    bsc, bitems = rows(base, bno)
+    if not lsc or not bsc:
+        whole = "(whole bundle)"
+        s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, whole, whole,
+                   scope.local_at, scope.baseline_at)
+        aligned.append(dict(level="scenario", bundle=scope.bundle, local=whole, baseline=whole,
+                            how="compared bundle-wide: " + ("neither side lists scenarios" if not lsc and not bsc
+                                                            else f"the {'local list' if not lsc else 'baseline'} lists no scenarios")))
+        return _compare_units(s, litems, bitems, names)
+    pairs, only_l, only_b = pair_scenarios({c: str(r["scenario_name"]) for c, r in lsc.items()},
+                                           {c: str(r["scenario_name"]) for c, r in bsc.items()})
+    findings = []
+    for code, rowset, kind in [(c, lsc, "added") for c in only_l] + [(c, bsc, "missing") for c in only_b]:
+        r = rowset[code]
+        label = _label(code, str(r["scenario_name"]))
+        findings.append(Finding(
+            section="scenario", kind=kind, bundle=scope.bundle, bundle_name=scope.bundle_name,
+            local_bundle=scope.local_bundle, baseline_bundle=scope.baseline_bundle,
+            local_scenario=label if kind == "added" else "", baseline_scenario=label if kind == "missing" else "",
+            detail=f"scenario {label} is only in the {'local list' if kind == 'added' else 'baseline'}",
+            local=(_side(r, "scenario_name"),) if kind == "added" else (),
+            baseline=(_side(r, "scenario_name"),) if kind == "missing" else (),
+            local_context=scope.local_at, baseline_context=scope.baseline_at))
+    for lc, bc, how in pairs:
+        ll, bl = _label(lc, str(lsc[lc]["scenario_name"])), _label(bc, str(bsc[bc]["scenario_name"]))
+        aligned.append(dict(level="scenario", bundle=scope.bundle, local=ll, baseline=bl, how=how))
+        s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, ll, bl,
+                   (_side(lsc[lc], "scenario_name"),), (_side(bsc[bc], "scenario_name"),))
+        findings += _compare_units(s, litems[litems["scenario_code"] == lc], bitems[bitems["scenario_code"] == bc], names)
+    return findings
+
+
+def diff_lists(local: DocFrames, base: DocFrames, keys: BundleKeys, names: dict[str, str],
+               baseline_how: str = "") -> ListDiff:
+    """Every finding of ``local`` against ``base``; ``names`` maps canonical ids to catalog names."""
+    findings: list[Finding] = []
+    aligned: list[dict] = []
+    notes: list[str] = []
+    lk, bk = local.list_kinds(), base.list_kinds()
+    for kind, title in (("bundle", "bundle list"), ("speedup", "speed-up list"), ("hotlist", "hot list")):
+        if kind in lk and kind not in bk:
+            notes.append(f"the baseline {base.source} has no {title}; the local {title} is not compared")
+        elif kind in bk and kind not in lk:
+            notes.append(f"the local document {local.source} has no {title}; the baseline's is not compared")
+    if "bundle" in lk and "bundle" in bk:
+        findings += _bundle_findings(local, base, keys, names, aligned)
+    for kind in ("speedup", "hotlist"):
+        if kind in lk and kind in bk:
+            scope = _Scope(kind, "", "", "", "", "", "")
+            findings += _compare_units(scope, local.items[local.items["list_kind"] == kind],
+                                       base.items[base.items["list_kind"] == kind], names, limits=kind == "speedup")
+    return ListDiff(local.document, base.document, baseline_how, tuple(sorted(findings, key=Finding.sort_key)),
+                    tuple(notes), tuple(aligned))

@@ -1,0 +1,176 @@
+"""Write every local list's diff against its baseline into ``out/diffs/``.
+
+``write_all_diffs(out_dir, frames, catalog, manifest) -> list[str]`` is called at the end of
+a run (or on a dataset read back with ``load``). For each city or district document:
+``out/diffs/<region>.json`` (schema ``docs/diff_schema.json``), ``<region>.md`` and
+``<region>.xlsx``; and ``out/diffs/index.csv`` (UTF-8 with BOM), one row per such document,
+including those without a baseline (their JSON and Markdown say why). Returns warnings,
+sorted. Every file is written atomically.
+
+``diff_pair(frames_local, local, frames_base, base, catalog)`` compares any two documents
+(the ``diff`` command, ``pipeline.runner.diff_on_demand``); ``write_diff(diff, diffs_dir, stem)``
+writes one diff's files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.core.files import atomic_write_bytes, link_or_copy
+from pipeline.dataset.staging import CACHE_DIR_NAME
+from pipeline.diff.align import national_bundle_keys
+from pipeline.diff.baseline import LOCAL_LEVELS, Baselines, safe_stem
+from pipeline.diff.compare import diff_lists
+from pipeline.diff.findings import ListDiff, SourceSlices, document_frames
+from pipeline.diff.render import diff_to_json_bytes, render_markdown, render_xlsx
+
+__all__ = ["write_all_diffs", "DiffReuse", "write_diff", "diff_pair", "item_names", "INDEX_COLUMNS", "DIFFS_FOLDER"]
+
+DIFFS_FOLDER = "diffs"
+INDEX_COLUMNS = ["local_source", "region", "province", "level", "baseline_source", "baseline_region",
+                 "baseline_how", "files", "findings", "missing", "added", "role_changed", "unsure", "slower",
+                 "no_promise", "not_comparable", "notes"]
+
+
+def item_names(catalog) -> dict[str, str]:
+    """Canonical id -> catalog name (national codes and local X- items)."""
+    return {i.item_id: i.name for i in catalog.items}
+
+
+def diff_pair(frames_local: dict[str, pd.DataFrame], local: str, frames_base: dict[str, pd.DataFrame], base: str,
+              catalog, baseline_how: str = "given on the command line") -> tuple[ListDiff, list[str]]:
+    """Diff document ``local`` (a source of ``frames_local``) against ``base`` (of ``frames_base``)."""
+    keys = national_bundle_keys(catalog.bundles)
+    diff = diff_lists(document_frames(frames_local, local), document_frames(frames_base, base), keys,
+                      item_names(catalog), baseline_how)
+    return diff, list(keys.warnings)
+
+
+def write_diff(diff: ListDiff, diffs_dir: Path, stem: str) -> list[str]:
+    """Write ``<stem>.json``, ``.md`` and ``.xlsx``; returns their names."""
+    diffs_dir = Path(diffs_dir)
+    names = [f"{stem}.json", f"{stem}.md"]
+    atomic_write_bytes(diffs_dir / names[0], diff_to_json_bytes(diff))
+    atomic_write_bytes(diffs_dir / names[1], render_markdown(diff).encode("utf-8"))
+    names.append(f"{stem}.xlsx")
+    atomic_write_bytes(diffs_dir / names[2], render_xlsx(diff))
+    return names
+
+
+def _index_row(diff: ListDiff, files: list[str]) -> dict:
+    kinds: dict[str, int] = {}
+    for f in diff.findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    local, base = diff.local, diff.baseline or {}
+    return {"local_source": local["source"], "region": local.get("region", ""), "province": local.get("province", ""),
+            "level": local.get("level", ""), "baseline_source": base.get("source", ""),
+            "baseline_region": base.get("region", ""), "baseline_how": diff.baseline_how, "files": ";".join(files),
+            "findings": len(diff.findings), **{k: kinds.get(k, 0) for k in INDEX_COLUMNS[9:16]},
+            "notes": " | ".join(diff.notes)}
+
+
+class DiffReuse:
+    """Diffs of the previous run that can be linked instead of made again.
+
+    A document's diff depends only on its own rows, its baseline's rows, how the baseline
+    was chosen and the file stem, so its key is made of the two files' cache keys (which
+    already cover bytes, manifest row, catalog and code) and those two strings. The keys,
+    index rows and warnings of the diffs written are kept in ``<out>/.cache/diffs.json``;
+    a diff is reused when its key is unchanged and its files are still in ``<out>/diffs/``.
+    """
+
+    FILE = "diffs.json"
+
+    def __init__(self, previous_out: Path, file_keys: dict[str, str]) -> None:
+        self.old_dir = Path(previous_out) / DIFFS_FOLDER
+        self.file_keys = file_keys
+        try:
+            self.previous = json.loads((Path(previous_out) / CACHE_DIR_NAME / self.FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.kept: dict[str, dict] = {}
+
+    def key(self, local: str, base: str | None, how: str, stem: str) -> str | None:
+        if local not in self.file_keys or (base is not None and base not in self.file_keys):
+            return None
+        parts = [self.file_keys[local], self.file_keys.get(base or "", ""), how, stem]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+    def take(self, key: str | None, stem: str, diffs_dir: Path) -> dict | None:
+        """Link the previous run's files of this diff into ``diffs_dir``; its record, or None."""
+        entry = self.previous.get(stem)
+        if key is None or not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        files = entry.get("row", {}).get("files", "").split(";")
+        if not all((self.old_dir / name).is_file() for name in files):
+            return None
+        diffs_dir.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            link_or_copy(self.old_dir / name, diffs_dir / name)
+        return entry
+
+    def keep(self, stem: str, key: str | None, row: dict, warnings: list[str]) -> None:
+        if key is not None:
+            self.kept[stem] = {"key": key, "row": row, "warnings": sorted(warnings)}
+
+    def save(self, new_out: Path) -> None:
+        folder = Path(new_out) / CACHE_DIR_NAME
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.kept, ensure_ascii=False, sort_keys=True, indent=0)
+        atomic_write_bytes(folder / self.FILE, text.encode("utf-8"))
+
+
+def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
+                    manifest: dict[str, dict[str, str]] | None = None, reuse: DiffReuse | None = None) -> list[str]:
+    """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings.
+
+    With ``reuse``, a diff whose inputs did not change is linked from the previous run.
+    """
+    diffs_dir = Path(out_dir) / DIFFS_FOLDER
+    diffs_dir.mkdir(parents=True, exist_ok=True)
+    docs = frames["documents"].fillna("").sort_values("source", kind="mergesort")
+    baselines = Baselines(docs, manifest)
+    slices: SourceSlices | None = None
+    keys, names = None, None
+    warnings: set[str] = set()
+    rows, taken = [], set()
+    for doc in docs.to_dict("records"):
+        if doc["status"] == "refused":
+            continue
+        named = bool(((manifest or {}).get(doc["source"]) or {}).get("baseline"))
+        if doc["level"] not in LOCAL_LEVELS and not named:
+            continue
+        baseline = baselines.resolve(doc)
+        stem = safe_stem(doc["region"] or Path(doc["source"]).stem, taken)
+        taken.add(stem)
+        key = reuse.key(doc["source"], baseline.source, baseline.how, stem) if reuse else None
+        entry = reuse.take(key, stem, diffs_dir) if reuse else None
+        if entry is not None:
+            row, mine = entry["row"], list(entry["warnings"])
+        else:
+            slices = slices or SourceSlices(frames)
+            keys, names = keys or national_bundle_keys(catalog.bundles), names or item_names(catalog)
+            mine = [baseline.warning] if baseline.warning else []
+            if baseline.source is None:
+                diff = ListDiff(slices.document_frames(doc["source"]).document, None, baseline.how,
+                                notes=(baseline.how,))
+                if "no provincial list" in baseline.how:
+                    mine.append(f"{doc['source']}: {baseline.how}")
+            else:
+                diff = diff_lists(slices.document_frames(doc["source"]), slices.document_frames(baseline.source),
+                                  keys, names, baseline.how)
+                mine += list(keys.warnings)
+            row = _index_row(diff, write_diff(diff, diffs_dir, stem))
+        if reuse:
+            reuse.keep(stem, key, row, mine)
+        warnings.update(mine)
+        rows.append(row)
+    index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
+    text = index.to_csv(index=False, lineterminator="\n")
+    atomic_write_bytes(diffs_dir / "index.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    if reuse:
+        reuse.save(out_dir)
+    return sorted(warnings)

@@ -1,0 +1,148 @@
+"""One input file -> one `Extraction` (document, bundles, scenarios, mentions, catalog rows).
+
+Steps: ``extract_rows`` (format-specific, in ``extractors/``) -> group rows by table ->
+``read_table`` each -> ``read_prose`` on the running text -> title and region.
+Errors are wrapped: a bad file yields an Extraction whose document status is
+``refused`` with a message naming the file and what to do; nothing raises past here.
+`pipeline.core.limits.Limits` bound the file's size, pages, unpacked bytes and reading time
+(checked between pages and tables); ``password`` opens encrypted PDFs.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from itertools import groupby
+from pathlib import Path
+
+from extractors.dispatch import extract_rows
+from pipeline.catalog.reference import Catalog
+from pipeline.core.errors import (
+    InternalError,
+    LimitExceeded,
+    PipelineError,
+    StructureNotRecognised,
+    UnreadableInput,
+)
+from pipeline.core.limits import Deadline, Limits
+from pipeline.core.records import Document, Extraction, Row
+from pipeline.reading.prose import read_prose
+from pipeline.reading.region import detect_region, detect_title
+from pipeline.reading.tables import TableResult, read_table
+
+__all__ = ["read_document", "read_rows", "rows_to_extraction"]
+
+
+def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, dict[str, str]] | None = None,
+                  nlp=None, *, limits: Limits | None = None, password: str | None = None) -> Extraction:
+    """Read one file into an `Extraction`; a file that cannot be read comes back ``refused`` with the reason."""
+    limits = limits or Limits()
+    deadline = Deadline(limits, rel)
+    sha = ""
+    try:
+        sha = _sha256(path, rel, limits)
+        rows = read_rows(path, rel, deadline, password)
+        extraction = rows_to_extraction(rows, rel, catalog, nlp, deadline)
+    except PipelineError as err:
+        return _refused(rel, err, sha)
+    except MemoryError:
+        return _refused(rel, LimitExceeded("reading ran out of memory", where=rel,
+                                           hint="lower the limits (--max-file-mb, --max-pages) or split the file"),
+                        sha)
+    except Exception as err:  # a bug: report it as such, keep the run going
+        return _refused(rel, InternalError(f"{type(err).__name__}: {err}", where=rel,
+                                           hint="please report this with the file attached"), sha)
+    doc = replace(extraction.document, sha256=sha)
+    override = (manifest or {}).get(rel, {})
+    if override:
+        doc = replace(doc, **{k: v for k, v in override.items() if k in ("region", "province", "level", "title") and v})
+    return replace(extraction, document=doc)
+
+
+def read_rows(path: Path, rel: str, deadline: Deadline, password: str | None = None) -> list[Row]:
+    """The file's rows as its extractor gives them (what ``read_document`` reads; ``explain`` shows them)."""
+    return list(extract_rows(path, rel, deadline=deadline, password=password))
+
+
+def _refused(rel: str, err: PipelineError, sha: str) -> Extraction:
+    return Extraction(Document(rel, status="refused", message=err.render(), sha256=sha))
+
+
+def _sha256(path: Path, rel: str, limits: Limits) -> str:
+    """Hash of the file's bytes, read in chunks ("" for a file over the size limit: it is refused unread)."""
+    try:
+        if path.stat().st_size > limits.max_file_bytes:
+            return ""
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except FileNotFoundError as err:
+        raise UnreadableInput("the file does not exist (moved or deleted during the run?)", where=rel,
+                              hint="check the path and run again") from err
+    except OSError as err:
+        raise UnreadableInput(f"the file cannot be read ({err.strerror or type(err).__name__})", where=rel,
+                              hint="check its permissions; a folder or a device is not a document") from err
+
+
+def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
+                       deadline: Deadline | None = None) -> Extraction:
+    results: list[TableResult] = []
+    for table, group in groupby(sorted((r for r in rows if r.where.table), key=lambda r: (r.where.table, r.where.row)),
+                                key=lambda r: r.where.table):
+        if deadline is not None:
+            deadline.check(f"table {table}")
+        results.append(read_table(list(group)))
+    prose = read_prose(rows, nlp)
+    if prose.mentions:
+        results.append(prose)
+    warnings = [w for r in results for w in r.warnings] + duplicated_row_warnings(rows)
+    kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
+    if not kinds:
+        raise StructureNotRecognised(
+            "no bundle, speed-up, hot or catalog list was found", where=rel,
+            hint="check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; "
+                 "if the list is a scan, run it through OCR")
+    title = detect_title(rows)
+    place = detect_region(title, rows, catalog.gazetteer)
+    warnings += region_warnings(title, place, catalog.gazetteer, rel)
+    document = Document(
+        rel, title=title, region=place.name if place else "", province=place.province if place else "",
+        level=place.level if place else "", list_kinds=kinds,
+        status="warning" if warnings else "ok", message=" | ".join(warnings))
+    return Extraction(
+        document,
+        bundles=tuple(b for r in results for b in r.bundles),
+        scenarios=tuple(s for r in results for s in r.scenarios),
+        mentions=tuple(m for r in results for m in r.mentions),
+        catalog_entries=tuple(c for r in results for c in r.catalog_entries),
+        warnings=tuple(warnings))
+
+
+def duplicated_row_warnings(rows: list[Row]) -> list[str]:
+    """One warning per table row that repeats an earlier data row cell for cell (both are kept).
+
+    A page pasted twice or a table printed twice shows up like this; the reader decides.
+    """
+    seen: dict[tuple[int, tuple], Row] = {}
+    out = []
+    for row in rows:
+        if not row.where.table or row.where.row <= 1 or not any((c or "").strip() for c in row.cells):
+            continue
+        key = (row.where.table, tuple((c or "").strip() for c in row.cells))
+        first = seen.setdefault(key, row)
+        if first is not row:
+            out.append(f"{row.where.describe()}: repeats row {first.where.row} cell for cell; both were kept "
+                       f"(delete one from the source if it is a copy)")
+    return out
+
+
+def region_warnings(title: str, place, gazetteer, rel: str) -> list[str]:
+    """A warning when the title names other places of the level the chosen region has (济南市 and 青岛市)."""
+    if place is None:
+        return []
+    others = sorted({p.name for _, p in gazetteer.find(title) if p.level == place.level and p.name != place.name})
+    if not others:
+        return []
+    return [f"{rel}: the title names several regions ({', '.join(sorted([place.name] + others))}); "
+            f"{place.name} was taken — give the region in raw/manifest.tsv if that is wrong"]

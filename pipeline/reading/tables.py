@@ -1,0 +1,360 @@
+"""Tables -> list records: the same reading for rows from TXT, DOCX, PDF or OCR.
+
+Steps, in order:
+1. ``classify_header``: map header cells to fields (序号 -> no, 必做事项 -> required …) and
+   decide the list kind (bundle, speedup, hotlist, catalog).
+2. ``align_row``: put each cell under its field. Exports shift cells when merged cells
+   vanish; a cell holding a scenario code ("5-2…") anchors the row, and duty/notes
+   cells are told apart by their wording.
+3. ``read_bundle_rows``: fill merged 序号/主题名称 down, split flattened rows holding
+   several scenarios (one item group per scenario; fewer situational groups than
+   scenarios belong to the last ones), and emit bundles, scenarios and mentions.
+4. ``read_speedup_rows`` / ``read_hotlist_rows`` / ``read_catalog_rows``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from normalizers.repair_text import repair
+from normalizers.split_mentions import parse_item, split_cell
+from pipeline.core.header_words import HEADER_FIELDS, header_key
+from pipeline.core.records import (
+    Bundle,
+    CatalogEntry,
+    Mention,
+    Row,
+    Scenario,
+)
+
+__all__ = ["classify_header", "read_table", "TableResult"]
+
+_SCENARIO_CODE = re.compile(r"(?<![\d.])(\d{1,2})\s*[-－—–]\s*(\d{1,2})(?![\d.])")
+_DUTY_WORDS = re.compile(r"牵头|负责|按照职责分工|会同|职责分工")
+_TAG = re.compile(r"<[^>]+>")
+_BUNDLE_NO = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]+)\s*$")
+
+
+@dataclass
+class TableResult:
+    kind: str
+    bundles: list[Bundle] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    catalog_entries: list[CatalogEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def classify_header(cells: tuple[str | None, ...]) -> tuple[str, list[str]]:
+    """(kind, fields) of a header row; kind is "" when the table is no list we know."""
+    fields = [_header_field(header_key(c)) for c in cells]
+    present = set(fields)
+    if {"main", "sub"} & present:
+        return "catalog", fields
+    if {"current_limit", "target_limit"} & present:
+        return "speedup", fields
+    if "channels" in present:
+        return "hotlist", fields
+    if {"required", "situational", "bundle_name"} & present or {"items", "no"} <= present:
+        return "bundle", fields
+    return "", fields
+
+
+_HEADER_SIMILARITY = 85   # rapidfuzz ratio; OCR drops a bracket: "事项名称主项）" scores 93
+
+
+def _header_field(key: str) -> str:
+    """The field a header word names; a header read by OCR with one slip still counts."""
+    if key in HEADER_FIELDS or len(key) < 4:
+        return HEADER_FIELDS.get(key, "")
+    best = max(HEADER_FIELDS, key=lambda word: fuzz.ratio(key, word))
+    return HEADER_FIELDS[best] if fuzz.ratio(key, best) >= _HEADER_SIMILARITY else ""
+
+
+def read_table(rows: list[Row]) -> TableResult:
+    """Read one table (header row first)."""
+    kind, fields = classify_header(rows[0].cells)
+    result = TableResult(kind)
+    if not kind:
+        result.warnings.append(
+            f"{rows[0].where.describe()}: table header not recognised "
+            f"({' | '.join((c or '').strip() for c in rows[0].cells)}); the table was skipped")
+        return result
+    data = [(row, align_row(row.cells, fields)) for row in rows[1:]]
+    {"bundle": _read_bundle_rows, "speedup": _read_speedup_rows,
+     "hotlist": _read_hotlist_rows, "catalog": _read_catalog_rows}[kind](data, result)
+    _carry_ocr_confidence(rows, result)
+    return result
+
+
+def _carry_ocr_confidence(rows: list[Row], result: TableResult) -> None:
+    """Each mention read by OCR gets its cell's confidence (rows from a text layer have none)."""
+    confidence = {replace(row.where, cell=c): v for row in rows
+                  for c, v in enumerate(row.confidences, 1) if v is not None}
+    if confidence:
+        result.mentions = [replace(m, ocr_confidence=confidence.get(m.where, m.ocr_confidence))
+                           for m in result.mentions]
+
+
+def align_row(cells: tuple[str | None, ...], fields: list[str]) -> dict[str, tuple[int, str]]:
+    """field -> (cell index as printed, text); see module docstring, step 2."""
+    texts = [c or "" for c in cells]
+    offset = 0
+    if "scenario" in fields:
+        want = fields.index("scenario")
+        for i, text in enumerate(texts[: want + 2]):
+            if _SCENARIO_CODE.match(_TAG.sub("", text).strip()):
+                offset = want - i
+                break
+    aligned: dict[str, tuple[int, str]] = {}
+    for i, text in enumerate(texts):
+        j = i + offset
+        if 0 <= j < len(fields) and fields[j] and text.strip():
+            aligned.setdefault(fields[j], (i + 1, text))
+        elif j >= len(fields) and text.strip():
+            aligned.setdefault("overflow", (i + 1, text))
+    _tell_duty_from_notes(aligned)
+    return aligned
+
+
+def _tell_duty_from_notes(aligned: dict[str, tuple[int, str]]) -> None:
+    """Exports swap 职责分工 and 备注, or drop one of them: decide by wording."""
+    pool = [aligned.pop(k) for k in ("duty", "notes", "overflow") if k in aligned]
+    for cell, text in pool:
+        plain = _TAG.sub("", text).strip()
+        if _DUTY_WORDS.search(plain) and len(plain) < 80 and not re.match(r"^\d", plain):
+            aligned.setdefault("duty", (cell, text))
+        elif _looks_like_item(plain):
+            aligned.setdefault("stray_items", (cell, text))
+        else:
+            aligned.setdefault("notes", (cell, text))
+
+
+def _looks_like_item(text: str) -> bool:
+    return 0 < len(text) <= 30 and not re.search(r"[。，；：]", text) and not re.match(r"^\d+\s*[.、]", text)
+
+
+# --- bundle lists -----------------------------------------------------------------------
+
+@dataclass
+class _Open:
+    """The bundle being read and its scenarios still waiting for their item groups."""
+    bundle: Bundle
+    scenarios: list[Scenario] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)         # indexes into scenarios
+    has_situational: set[int] = field(default_factory=set)
+    stray: list[tuple[int, Row, int, str]] = field(default_factory=list)
+    next_seq: dict[int, int] = field(default_factory=dict)   # scenario index -> seq of its next mention
+
+
+def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
+    current: _Open | None = None
+    role_fields = ("required", "situational", "items")
+    for row, cells in data:
+        no = _plain(cells.get("no"))
+        name = _plain(cells.get("bundle_name"))
+        if no and not _BUNDLE_NO.match(no) and len(cells) == 1:
+            out.warnings.append(f"{row.where.describe()}: a note under the table ('{no[:20]}…') was not read as a bundle")
+            continue
+        if no and (current is None or no != current.bundle.no) or (not current and name):
+            if current:
+                _close_bundle(current, out)
+            current = _Open(Bundle(replace(row.where, cell=0), no, repair(name)))
+        elif current is None:
+            out.warnings.append(f"{row.where.describe()}: row before the first bundle was skipped")
+            continue
+        current.bundle = _with_bundle_fields(current.bundle, cells)
+        scen_cell = cells.get("scenario")
+        targets = _scenario_targets(current, scen_cell, row)
+        assigned: set[int] = set()
+        for role_field in role_fields:
+            if role_field not in cells:
+                continue
+            col, text = cells[role_field]
+            groups = split_cell(text)
+            role = {"items": "item"}.get(role_field, role_field)
+            # situational groups follow the scenarios this row gave required items to
+            base = [t for t in targets if t in assigned] if role_field == "situational" and assigned else targets
+            chosen = _assign_groups(len(groups), base, right_aligned=(role_field == "situational"))
+            for group, index in zip(groups, chosen):
+                assigned.add(index)
+                if role == "situational":
+                    current.has_situational.add(index)
+                _emit_mentions(out, current, index, role, group, row, col)
+        if len(targets) > 1:   # a flattened row: scenarios left without items wait for the next rows
+            current.pending = [t for t in targets if t not in assigned]
+        if "notes" in cells and targets:
+            index = targets[0]
+            notes = tuple(_notes(cells["notes"][1]))
+            sc = current.scenarios[index]
+            current.scenarios[index] = replace(sc, notes=sc.notes + notes)
+        if "stray_items" in cells and targets:
+            col, text = cells["stray_items"]
+            current.stray.append((targets[-1], row, col, text))
+    if current:
+        _close_bundle(current, out)
+
+
+def _scenario_targets(current: _Open, scen_cell: tuple[int, str] | None, row: Row) -> list[int]:
+    """Indexes of the scenarios this row's item groups belong to."""
+    text = _TAG.sub(" ", scen_cell[1]) if scen_cell else ""
+    codes = list(_SCENARIO_CODE.finditer(text))
+    if codes:
+        new = []
+        for k, m in enumerate(codes):
+            end = codes[k + 1].start() if k + 1 < len(codes) else len(text)
+            code = f"{int(m.group(1))}-{int(m.group(2))}"
+            name = repair(text[m.end():end])
+            known = [i for i, s in enumerate(current.scenarios) if s.code == code]
+            if known:
+                new.append(known[0])
+                continue
+            current.scenarios.append(Scenario(replace(row.where, cell=scen_cell[0]),
+                                              current.bundle.no, code, name))
+            new.append(len(current.scenarios) - 1)
+        current.pending = []
+        return new
+    if current.pending:
+        return [current.pending.pop(0)]
+    if text.strip() and not current.scenarios:
+        current.scenarios.append(Scenario(replace(row.where, cell=scen_cell[0]), current.bundle.no, "",
+                                          repair(text)))
+    if not current.scenarios:
+        current.scenarios.append(Scenario(replace(row.where, cell=0), current.bundle.no, "", ""))
+    return [len(current.scenarios) - 1]
+
+
+def _assign_groups(n_groups: int, targets: list[int], right_aligned: bool) -> list[int]:
+    """Which scenario each of n item groups goes to."""
+    if not targets or not n_groups:
+        return []
+    if n_groups >= len(targets):
+        return targets + [targets[-1]] * (n_groups - len(targets))
+    return targets[-n_groups:] if right_aligned else targets[:n_groups]
+
+
+def _emit_mentions(out: TableResult, current: _Open, index: int, role: str, group, row: Row, col: int) -> None:
+    sc = current.scenarios[index]
+    seq = current.next_seq.get(index, 1)
+    for span in group:
+        parsed = parse_item(span.text)
+        text = repair(parsed.text)
+        if not text:
+            continue
+        out.mentions.append(Mention(
+            where=replace(row.where, cell=col), list_kind="bundle", seq=seq, printed=span.text,
+            text=text, start=span.start, end=span.end, printed_codes=parsed.codes,
+            bundle_no=current.bundle.no, bundle_name=current.bundle.name, scenario_code=sc.code,
+            scenario_name=sc.name, role=role, unit=repair(parsed.unit)))
+        seq += 1
+    current.next_seq[index] = seq
+
+
+def _close_bundle(current: _Open, out: TableResult) -> None:
+    for index, row, col, text in current.stray:
+        later = [i for i in range(index + 1, len(current.scenarios)) if i not in current.has_situational]
+        target = later[0] if later else index
+        _emit_mentions(out, current, target, "situational", [s for g in split_cell(text) for s in g], row, col)
+        out.warnings.append(f"{row.where.describe()}, cell {col}: '{_plain((col, text))}' stands in a column "
+                            f"of its own; read as a situational item of scenario "
+                            f"{current.scenarios[target].code or current.bundle.no}")
+    out.bundles.append(current.bundle)
+    out.scenarios.extend(current.scenarios)
+
+
+def _with_bundle_fields(bundle: Bundle, cells: dict) -> Bundle:
+    changes = {}
+    if "duty" in cells and not bundle.lead_unit and not bundle.partner_units:
+        changes["lead_unit"], changes["partner_units"] = _parse_duty(_plain(cells["duty"]))
+    if "lead" in cells and not bundle.lead_unit:
+        changes["lead_unit"] = _plain(cells["lead"])
+    if "partners" in cells and not bundle.partner_units:
+        changes["partner_units"] = _units(_plain(cells["partners"]))
+    if "time_limit" in cells and not bundle.time_limit:
+        changes["time_limit"] = _plain(cells["time_limit"])
+    if "method" in cells and not bundle.method:
+        changes["method"] = _plain(cells["method"])
+    if not bundle.name and "bundle_name" in cells:
+        changes["name"] = _plain(cells["bundle_name"])
+    return replace(bundle, **changes) if changes else bundle
+
+
+def _parse_duty(text: str) -> tuple[str, tuple[str, ...]]:
+    """"A牵头，B、C按照职责分工落实。" -> ("A", ("B", "C"))."""
+    text = text.rstrip("。")
+    lead = ""
+    m = re.match(r"^(.+?)(?:牵头|负责)[，,]?(.*)$", text)
+    if m:
+        lead, rest = m.group(1), m.group(2)
+    else:
+        rest = text
+    m = re.match(r"^(.+?)会同(.+?)负责$", text)
+    if m:
+        return m.group(1), _units(m.group(2))
+    rest = re.sub(r"(按照职责分工|按职责分工).*$", "", rest)
+    return lead, tuple(u for u in _units(rest) if u != lead)
+
+
+def _units(text: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    for part in re.split(r"[、，,；;\s]+", text):
+        part = part.strip("。")
+        if part and part not in seen:
+            seen.append(part)
+    return tuple(seen)
+
+
+def _notes(text: str) -> list[str]:
+    notes = []
+    for group in split_cell(text):
+        for span in group:
+            note = repair(parse_item(span.text).text)
+            if note:
+                notes.append(note)
+    return notes
+
+
+def _plain(cell: tuple[int, str] | None) -> str:
+    if not cell:
+        return ""
+    return repair(_TAG.sub(" ", cell[1]).replace("\n", ""))
+
+
+# --- speed-up, hot and catalog lists ---------------------------------------------------
+
+def _read_speedup_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
+    for seq, (row, cells) in enumerate(((r, c) for r, c in data if "item" in c), start=1):
+        col, printed = cells["item"]
+        parsed = parse_item(printed)
+        out.mentions.append(Mention(
+            where=replace(row.where, cell=col), list_kind="speedup", seq=seq, printed=printed.strip(),
+            text=repair(parsed.text), end=len(printed.strip()), printed_codes=parsed.codes,
+            bundle_no=_plain(cells.get("no")), role="item", unit=_plain(cells.get("unit")),
+            current_limit=_plain(cells.get("current_limit")), target_limit=_plain(cells.get("target_limit"))))
+
+
+def _read_hotlist_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
+    for seq, (row, cells) in enumerate(((r, c) for r, c in data if "item" in c), start=1):
+        col, printed = cells["item"]
+        parsed = parse_item(printed)
+        channels = tuple(c for c in re.split(r"[、，,；;\n]+", _plain(cells.get("channels"))) if c)
+        out.mentions.append(Mention(
+            where=replace(row.where, cell=col), list_kind="hotlist", seq=seq, printed=printed.strip(),
+            text=repair(parsed.text), end=len(printed.strip()), printed_codes=parsed.codes,
+            bundle_no=_plain(cells.get("no")), role="item", channels=channels))
+
+
+def _read_catalog_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
+    last: dict[str, str] = {}
+    for row, cells in data:
+        values = {}
+        for key in ("no", "category", "main", "sub", "content", "target"):
+            values[key] = _plain(cells.get(key))
+            if not values[key] and key in ("category", "main"):
+                values[key] = last.get(key, "")   # merged cells continue the row above
+        if not any(values[k] for k in ("main", "sub", "content")):
+            continue
+        last = values
+        out.catalog_entries.append(CatalogEntry(replace(row.where, cell=0), **values))

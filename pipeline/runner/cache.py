@@ -1,0 +1,108 @@
+"""Content-hash cache of per-file results (extraction and matching, as dataset rows).
+
+A file's entry is keyed by ``entry_key``: the file's bytes, its name relative to the
+input root, its manifest row, the catalog fingerprint (every ``*.tsv`` of the catalog
+folder, review decisions included) and the code version (``code_version``: a hash of the
+project's ``.py`` sources). Change any of them and the file is read again.
+
+Entries are zlib-compressed JSON (sorted keys), so the same result gives the same bytes.
+They are written atomically; an entry that cannot be read is treated as a miss.
+``ResultCache(read_dirs, write_dir)``: look up in ``read_dirs`` (e.g. the previous
+``out/.cache``), keep every entry this run used in ``write_dir`` (hard links for hits), so
+the cache holds exactly what the last run used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+__all__ = ["ResultCache", "entry_key", "code_version"]
+
+_PACKAGES = ("pipeline", "extractors", "normalizers")
+# Tools beside the run that cannot change a file's result: editing them keeps the cache.
+_NOT_IN_RUN = ("pipeline/bench/", "pipeline/evaluate/", "pipeline/review/", "pipeline/cli.py",
+               "pipeline/__main__.py", "pipeline/explain.py")
+
+
+def code_version(project: Path | None = None) -> str:
+    """Hash of the ``.py`` files of the project's packages (names and bytes), tools aside."""
+    project = Path(project) if project else Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for package in _PACKAGES:
+        for path in sorted((project / package).rglob("*.py")):
+            if path.relative_to(project).as_posix().startswith(_NOT_IN_RUN):
+                continue
+            digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def entry_key(data: bytes, rel: str, manifest_row: dict | None, catalog_fingerprint: str, code: str) -> str:
+    digest = hashlib.sha256()
+    for part in (rel.encode(), json.dumps(manifest_row or {}, sort_keys=True, ensure_ascii=False).encode(),
+                 catalog_fingerprint.encode(), code.encode()):
+        digest.update(part + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, read_dirs: list[Path], write_dir: Path | None) -> None:
+        self.read_dirs = [Path(d) for d in read_dirs]
+        self.write_dir = Path(write_dir) if write_dir else None
+
+    def _path(self, folder: Path, key: str) -> Path:
+        return folder / key[:2] / f"{key}.json.z"
+
+    def has(self, key: str) -> bool:
+        return any(self._path(folder, key).exists() for folder in self.read_dirs)
+
+    def get(self, key: str):
+        """The stored payload, or None."""
+        for folder in self.read_dirs:
+            path = self._path(folder, key)
+            try:
+                payload = json.loads(zlib.decompress(path.read_bytes()).decode("utf-8"))
+            except (OSError, ValueError, zlib.error):
+                continue
+            self._keep(path, key)
+            return payload
+        return None
+
+    def keep(self, key: str) -> None:
+        """Carry the entry over into ``write_dir`` without reading it (a file whose rows are reused)."""
+        for folder in self.read_dirs:
+            path = self._path(folder, key)
+            if path.exists():
+                self._keep(path, key)
+                return
+
+    def _keep(self, path: Path, key: str) -> None:
+        if self.write_dir is None:
+            return
+        target = self._path(self.write_dir, key)
+        if target.exists() or target == path:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            self._write(target, path.read_bytes())
+
+    def put(self, key: str, payload) -> None:
+        if self.write_dir is None:
+            return
+        data = zlib.compress(json.dumps(payload, ensure_ascii=False, sort_keys=True,
+                                        separators=(",", ":")).encode("utf-8"), 6)
+        self._write(self._path(self.write_dir, key), data)
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)

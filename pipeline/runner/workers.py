@@ -1,0 +1,88 @@
+"""Reading files in worker processes: each loads the catalog, the prose model and a match memo once.
+
+``process_file`` reads and matches one file; ``FileReader`` holds what a process needs for
+that; ``read_all`` yields the payloads (dataset rows and figures) of many files in task
+order, in a pool when there are enough of them.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipeline.catalog.decisions import load_decisions
+from pipeline.catalog.reference import Catalog, load_catalog
+from pipeline.core.limits import Limits
+from pipeline.core.records import Extraction, Match
+from pipeline.dataset.tables import file_rows
+from pipeline.reading.document import read_document
+from pipeline.runner.cache import ResultCache
+from pipeline.runner.match_memo import MatchMemo
+
+__all__ = ["process_file", "FileReader", "read_all"]
+
+# below this many files to read, a worker pool costs more (start-up, loading) than it saves
+POOL_FROM = 8
+
+
+def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp, limits: Limits = Limits(),
+                 password: str | None = None, memo: MatchMemo | None = None) -> tuple[Extraction, tuple[Match, ...]]:
+    """Read and match one file (pure apart from reading it); ``memo`` answers repeated mentions."""
+    extraction = read_document(path, rel, catalog, manifest, nlp, limits=limits, password=password)
+    memo = memo or MatchMemo(catalog.index)
+    return extraction, memo.match_all(extraction.mentions)
+
+
+class FileReader:
+    """What one process needs to read files: catalog, prose model and match memo, loaded once."""
+
+    def __init__(self, catalog_dir: Path, manifest: dict, limits: Limits = Limits(), password: str | None = None) -> None:
+        from normalizers.find_in_prose import build_prose_nlp
+        self.catalog = load_catalog(catalog_dir, load_decisions(catalog_dir))
+        self.nlp = build_prose_nlp(self.catalog.names_and_aliases())
+        self.memo = MatchMemo(self.catalog.index)
+        self.manifest, self.limits, self.password = manifest, limits, password
+
+    def payload(self, path: Path, rel: str) -> dict:
+        extraction, matches = process_file(path, rel, self.catalog, self.manifest, self.nlp, self.limits,
+                                           self.password, self.memo)
+        doc = extraction.document
+        return {"rows": file_rows(extraction, matches), "warnings": list(extraction.warnings),
+                "refused": doc.message if doc.status == "refused" else "",
+                "needs_review": sum(1 for m in matches if m.needs_review)}
+
+
+# The worker process's state, set once by the pool initializer (one per process, never shared).
+_WORKER: list[FileReader] = []
+
+
+def _init_worker(catalog_dir: Path, manifest: dict, limits: Limits, password: str | None) -> None:
+    _WORKER[:] = [FileReader(catalog_dir, manifest, limits, password)]
+
+
+def _work(task: tuple[str, str, str, ResultCache | None]) -> dict:
+    path, rel, key, cache = task
+    payload = _WORKER[0].payload(Path(path), rel)
+    if cache is not None:
+        cache.put(key, payload)
+    return payload
+
+
+def read_all(tasks: list[tuple[str, str, str, ResultCache | None]], jobs: int, catalog_dir: Path, manifest: dict,
+             limits: Limits, password: str | None):
+    """Payloads of the files to read, in task order, in a pool when there are enough of them.
+
+    ``tasks``: (path, name relative to the root, cache key, cache or None); ``jobs`` 0 = one per core.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) < POOL_FROM:
+        if tasks:
+            _init_worker(catalog_dir, manifest, limits, password)
+        try:
+            yield from map(_work, tasks)
+        finally:
+            _WORKER.clear()
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_init_worker,
+                             initargs=(catalog_dir, manifest, limits, password)) as pool:
+        yield from pool.map(_work, tasks, chunksize=4)

@@ -1,0 +1,82 @@
+"""The layout reader (``pipeline.reading.tables``): header cells -> fields and list kind, rows -> records."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.core.records import Provenance, Row
+from pipeline.evaluate.score import gold_items
+from pipeline.reading.tables import classify_header, read_table
+from tests.pipeline.reading.conftest import seed_gold, seed_tables
+
+
+@pytest.mark.parametrize("cells, kind, fields", [
+    (("序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注"), "bundle",
+     ["no", "bundle_name", "scenario", "required", "situational", "notes"]),
+    (("序 号", "主题 名称", "具体\n场景", "必做事项", "情形事项"), "bundle",
+     ["no", "bundle_name", "scenario", "required", "situational"]),
+    (("序號", "主題名稱", "具體場景", "必做事項", "情形事項", "備註"), "bundle",
+     ["no", "bundle_name", "scenario", "required", "situational", "notes"]),
+    (("序号", "事项名称", "当前规定的办结时限", "提速后办结时限", "承办单位"), "speedup",
+     ["no", "item", "current_limit", "target_limit", "unit"]),
+    (("序号", "事项名称", "对接渠道"), "hotlist", ["no", "item", "channels"]),
+    (("序\n号", "业务分类", "事项名称（主项）", "事项名称（子项）", "办理内容", "服务对象"), "catalog",
+     ["no", "category", "main", "sub", "content", "target"]),
+    (("序号", "事项名称(主项)", "事项名称(子项)"), "catalog", ["no", "main", "sub"]),
+    (("序号", "服务事项", "打包“一件 事”名称", "打包事项", "办理时 限", "牵头单 位", "配合单位"), "bundle",
+     ["no", "items", "bundle_name", "scope", "time_limit", "lead", "partners"]),
+], ids=["the 青岛 header", "words broken by spaces and line breaks", "traditional characters",
+        "a speed-up list with its unit", "a hot list", "a catalog with 序 and 号 on two lines",
+        "half-width brackets", "the 白银 header, words broken by spaces"])
+def test_header_cells_give_fields_and_list_kind(cells, kind, fields):
+    assert classify_header(cells) == (kind, fields)
+
+
+def test_a_header_read_by_ocr_with_one_slip_still_names_its_field():
+    assert classify_header(("序号", "事项名称主项）", "事项名称（子项）"))[1] == ["no", "main", "sub"]
+
+
+def test_a_table_whose_header_names_no_list_is_skipped_with_a_warning_naming_its_cells():
+    rows = [Row(Provenance("a.txt", table=1, row=1), ("姓名", "电话")),
+            Row(Provenance("a.txt", table=1, row=2), ("张三", "123"))]
+    result = read_table(rows)
+    assert result.kind == "" and not result.mentions
+    assert result.warnings == ["a.txt, table 1, row 1: table header not recognised (姓名 | 电话); the table was skipped"]
+
+
+def _counts(result) -> dict:
+    return {"bundles": len(result.bundles), "scenarios": len(result.scenarios), "mentions": len(result.mentions),
+            "catalog_rows": len(result.catalog_entries)}
+
+
+def _gold_counts(gold: dict, kind: str) -> dict:
+    if kind == "catalog":
+        return {"bundles": 0, "scenarios": 0, "mentions": 0, "catalog_rows": len(gold["catalog_rows"])}
+    if kind == "bundle":
+        return {"bundles": len(gold["bundles"]), "scenarios": sum(len(b["scenarios"]) for b in gold["bundles"]),
+                "mentions": sum(1 for g in gold_items(gold) if g["list_kind"] == "bundle"), "catalog_rows": 0}
+    return {"bundles": 0, "scenarios": 0, "mentions": len(gold[kind]), "catalog_rows": 0}
+
+
+@pytest.mark.parametrize("stem, table, kind", [
+    ("000", 1, "bundle"), ("001", 1, "bundle"), ("001", 2, "speedup"),
+    ("002", 1, "bundle"), ("002", 2, "speedup"), ("002", 3, "hotlist"), ("004", 1, "catalog"),
+], ids=lambda v: str(v))
+def test_every_seed_table_gives_the_bundles_scenarios_and_items_of_its_gold(stem, table, kind):
+    result = read_table(seed_tables(stem)[table - 1])
+    assert result.kind == kind
+    assert _counts(result) == _gold_counts(seed_gold(stem), kind)
+
+
+def test_mentions_keep_the_cell_they_were_printed_in_and_their_offsets():
+    rows = seed_tables("000")[0]
+    cells = {(r.where.row, c): text for r in rows for c, text in enumerate(r.cells, 1)}
+    for m in read_table(rows).mentions:
+        assert m.where.cell and m.printed in cells[(m.where.row, m.where.cell)]
+        assert cells[(m.where.row, m.where.cell)][m.start:m.end] == m.printed
+
+
+def test_flattened_rows_holding_several_scenarios_are_split_as_the_gold_has_them():
+    gold = seed_gold("002")
+    result = read_table(seed_tables("002")[0])
+    want = {(b["no"], s["code"]) for b in gold["bundles"] for s in b["scenarios"]}
+    assert {(s.bundle_no, s.code) for s in result.scenarios} == want

@@ -1,0 +1,188 @@
+"""Incremental and parallel runs: the cache, the worker pool and batch matching change nothing."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from normalizers.match_catalog import match
+from pipeline.reading.document import read_document
+from pipeline.runner.match_memo import MatchMemo
+from pipeline.runner.runner import RunOptions, discover_inputs, run
+from tests.conftest import CATALOG, RAW, REPO
+
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+def _root(tmp_path: Path, with_docx: bool = False) -> Path:
+    root = tmp_path / "raw"
+    root.mkdir()
+    for path in sorted(RAW.glob("*.txt")):
+        shutil.copy(path, root / path.name)
+    if with_docx:
+        for path in sorted(FIXTURES.glob("*.docx")):
+            shutil.copy(path, root / path.name)
+    return root
+
+
+def test_batch_matching_equals_matching_each_mention(catalog):
+    memo = MatchMemo(catalog.index)
+    mentions = [m for path in sorted(RAW.glob("*.txt")) for m in read_document(path, path.name, catalog).mentions]
+    mentions += mentions[:50]   # the same mentions again: answered from the memo
+    assert list(memo.match_all(mentions)) == [match(m, catalog.index) for m in mentions]
+    assert memo.hits >= 50 and memo.misses < len(mentions)
+
+
+def test_warm_run_reuses_every_file_and_writes_the_same_bytes(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    first = run(discover_inputs(root, CATALOG), options)
+    cold = _bytes(tmp_path / "out")
+    second = run(discover_inputs(root, CATALOG), options)
+    assert (first.reused, second.reused) == (0, 5)
+    assert _bytes(tmp_path / "out") == cold
+    assert sorted(p.name for p in (tmp_path / "out" / ".cache").rglob("*.json.z")).__len__() == 5
+
+
+def test_a_changed_file_is_read_again_and_the_result_equals_a_fresh_run(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    changed = root / "003_c341546b877d9344.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    report = run(discover_inputs(root, CATALOG), options)
+    assert report.reused == 4
+    fresh = RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root, use_cache=False)
+    run(discover_inputs(root, CATALOG), fresh)
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+    assert len(list((tmp_path / "out" / ".cache").rglob("*.json.z"))) == 5   # the stale entry is gone
+
+
+def test_a_catalog_change_invalidates_every_entry(tmp_path):
+    root = _root(tmp_path)
+    catalog = tmp_path / "catalog"
+    shutil.copytree(CATALOG, catalog)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=catalog, root=root)
+    run(discover_inputs(root, catalog), options)
+    with (catalog / "aliases.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("社保登记新办\t1.1.5\ttest: a new alias\n")
+    assert run(discover_inputs(root, catalog), options).reused == 0
+
+
+def test_worker_pool_gives_the_same_bytes_as_one_process(tmp_path):
+    root = _root(tmp_path, with_docx=True)
+    inputs = discover_inputs(root, CATALOG)
+    assert len(inputs) >= 8   # enough for the pool to be used
+    for name, jobs in (("one", 1), ("two", 2)):
+        run(inputs, RunOptions(out_dir=tmp_path / name, catalog_dir=CATALOG, root=root, jobs=jobs, use_cache=False))
+    assert _bytes(tmp_path / "one") == _bytes(tmp_path / "two")
+
+
+def test_explicit_cache_folder_is_used_across_output_folders(tmp_path):
+    root = _root(tmp_path)
+    cache = tmp_path / "cache"
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "a", catalog_dir=CATALOG, root=root,
+                                                   cache_dir=cache))
+    report = run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "b", catalog_dir=CATALOG,
+                                                            root=root, cache_dir=cache))
+    assert report.reused == 5 and not (tmp_path / "b" / ".cache").exists()
+    assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
+
+
+def test_nothing_changed_leaves_out_untouched_until_a_table_is_missing(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    first = run(discover_inputs(root, CATALOG), options)
+    stamp = (tmp_path / "out" / "items.csv").stat().st_mtime_ns
+    again = run(discover_inputs(root, CATALOG), options)
+    assert (tmp_path / "out" / "items.csv").stat().st_mtime_ns == stamp
+    assert (again.documents, again.mentions, again.warnings) == (first.documents, first.mentions, first.warnings)
+    cold = _bytes(tmp_path / "out")
+    (tmp_path / "out" / "hotlist.csv").unlink()
+    assert run(discover_inputs(root, CATALOG), options).reused == 5
+    assert _bytes(tmp_path / "out") == cold
+
+
+def test_a_damaged_cache_entry_is_read_again(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    cold = _bytes(tmp_path / "out")
+    entry = sorted((tmp_path / "out" / ".cache").rglob("*.json.z"))[0]
+    entry.write_bytes(b"not zlib")
+    (tmp_path / "out" / ".cache" / "run.json").unlink()
+    run(discover_inputs(root, CATALOG), options)
+    assert _bytes(tmp_path / "out") == cold
+
+
+def _diff_inodes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in sorted((out / "diffs").iterdir()) if p.suffix in (".json", ".md", ".xlsx")}
+
+
+def test_diffs_whose_inputs_did_not_change_are_reused_and_equal_a_fresh_run(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    before = _diff_inodes(tmp_path / "out")
+    assert {"青岛市.json", "淄博市.xlsx", "白银市白银区.md"} <= set(before)
+
+    zibo = root / "003_c341546b877d9344.txt"    # a city list: only its own diff is made again
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    run(discover_inputs(root, CATALOG), options)
+    after = _diff_inodes(tmp_path / "out")
+    remade = sorted(name for name in before if after[name] != before[name])
+    assert remade == ["淄博市.json", "淄博市.md", "淄博市.xlsx"]
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+    province = root / "002_82660bfd3293e404.txt"   # the baseline of 青岛 and 淄博: both are compared again
+    province.write_bytes(province.read_bytes() + "\n附：修订\n".encode("utf-8"))
+    run(discover_inputs(root, CATALOG), options)
+    again = _diff_inodes(tmp_path / "out")
+    assert sorted(name for name in after if again[name] != after[name]) == [
+        "淄博市.json", "淄博市.md", "淄博市.xlsx", "青岛市.json", "青岛市.md", "青岛市.xlsx"]
+
+
+def test_a_changed_file_reuses_the_other_files_rows_and_csv_chunks_and_equals_a_fresh_run(tmp_path, monkeypatch):
+    import pipeline.dataset.csv_chunks as write_csv
+    monkeypatch.setattr(write_csv, "CHUNK_EVERY", 1)     # every document its own chunk, so chunks get copied
+    copied = []
+    original = write_csv.write_csv
+
+    def counting(frame, path, table, reuse=None):
+        record = original(frame, path, table, reuse)
+        copied.append(reuse.copied if reuse is not None else 0)
+        return record
+    monkeypatch.setattr("pipeline.dataset.tables.write_csv", counting)
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    assert copied[-1] == 0
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    report = run(discover_inputs(root, CATALOG), options)
+    assert report.reused == 4 and copied[-1] >= 4     # the other files' chunks of several tables were copied
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+
+def test_a_previous_table_that_was_edited_is_not_built_on(tmp_path):
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    import pandas as pd
+    items = pd.read_parquet(tmp_path / "out" / "items.parquet")
+    items.loc[0, "item_text"] = "edited by hand"
+    items.to_parquet(tmp_path / "out" / "items.parquet", index=False)
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_bytes(zibo.read_bytes() + "\n附：修订\n".encode("utf-8"))
+    run(discover_inputs(root, CATALOG), options)
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.errors import UnreadableInput, UnsupportedFormat
 from pipeline.core.limits import Deadline, Limits, check_file_size, check_zip_members
 from pipeline.core.records import Row
@@ -97,24 +98,26 @@ def _sniff_zip(path: Path, rel: str, limits: Limits) -> str:
 
 
 def extract_rows(path: Path, rel: str, settings: object | None = None, *, deadline: Deadline | None = None,
-                 password: str | None = None) -> Iterator[Row]:
+                 password: str | None = None, headers: HeaderVocabulary | None = None) -> Iterator[Row]:
     """Rows of one file, whatever its format. ``rel`` is the name used in provenance and messages.
 
     ``deadline`` carries the `Limits` and the time budget (default: ``Limits()`` from now);
-    ``password`` opens encrypted PDFs.
+    ``password`` opens encrypted PDFs; ``headers`` is the header vocabulary of the catalog
+    (default: the one shipped), which text and PDF tables are found with.
     """
     deadline = deadline or Deadline(Limits(), rel)
+    headers = headers or HeaderVocabulary.default()
     kind = sniff_format(path, rel, deadline.limits)
     extra = () if settings is None else (settings,)
     if kind == "txt":
         from extractors import txt
-        return txt.extract_rows(path, rel, *extra)
+        return txt.extract_rows(path, rel, *extra, headers=headers)
     if kind == "docx":
         from extractors import docx
         return docx.extract_rows(path, rel, *extra, deadline=deadline)
     from extractors import pdf
     try:
-        return pdf.extract_rows(path, rel, *extra, deadline=deadline, password=password)
+        return pdf.extract_rows(path, rel, *extra, deadline=deadline, password=password, headers=headers)
     except pdf.ScannedPdf:
         ocr = ocr_reader()
         if ocr is None:

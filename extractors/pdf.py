@@ -53,7 +53,7 @@ from pipeline.core.errors import (
     PipelineError,
     UnreadableInput,
 )
-from pipeline.core.header_words import is_header
+from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.limits import Deadline, Limits, check_page_count
 from pipeline.core.records import Provenance, Row
 
@@ -85,7 +85,7 @@ class PdfSettings:
 
 
 def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *, deadline: Deadline | None = None,
-                 password: str | None = None) -> Iterator[Row]:
+                 password: str | None = None, headers: HeaderVocabulary | None = None) -> Iterator[Row]:
     """Read one PDF: its rows, text lines (``table=0``) and table rows, in page order.
 
     The file is opened at once, so a PDF that cannot be read raises here, before any row;
@@ -93,15 +93,16 @@ def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *,
     """
     deadline = deadline or Deadline(Limits(), rel)
     pdf = open_pdf(path, rel, password=password, limits=deadline.limits)
-    return _rows(pdf, rel, settings, deadline)
+    return _rows(pdf, rel, settings, deadline, headers or HeaderVocabulary.default())
 
 
-def _rows(pdf: pdfplumber.PDF, rel: str, settings: PdfSettings, deadline: Deadline) -> Iterator[Row]:
+def _rows(pdf: pdfplumber.PDF, rel: str, settings: PdfSettings, deadline: Deadline,
+          headers: HeaderVocabulary) -> Iterator[Row]:
     items: list[tuple[int, float, object]] = []   # (page, top, Line | PageTable)
     with pdf:
         for page_no, page in enumerate(pdf.pages, 1):
             deadline.check(f"page {page_no}")
-            tables, text_lines = page_to_tables(page, page_no, settings)
+            tables, text_lines = page_to_tables(page, page_no, settings, headers)
             items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
     items.sort(key=lambda it: (it[0], it[1]))
     yield from tables_to_rows(stitch_page_breaks(items), rel, settings)
@@ -172,7 +173,7 @@ def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
         return
 
 
-def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[PageTable], list[Line]]:
+def page_to_tables(page, page_no: int, settings: PdfSettings, headers: HeaderVocabulary | None = None) -> tuple[list[PageTable], list[Line]]:
     """Tables found on one page and the printed lines outside them."""
     chars = [c for c in page.chars if c["text"].strip()]
     found = page.find_tables()
@@ -200,7 +201,7 @@ def page_to_tables(page, page_no: int, settings: PdfSettings) -> tuple[list[Page
     outside = [ch for k, ch in enumerate(chars) if k not in inside]
     lines = chars_to_lines(outside, *_line_settings(settings))
     if not tables:
-        table, lines = words_to_table(lines, page_no, settings)
+        table, lines = words_to_table(lines, page_no, settings, headers or HeaderVocabulary.default())
         tables = [table] if table else []
     for ln in lines:
         ln.page = page_no
@@ -231,10 +232,10 @@ def _grid_of(ft) -> tuple[tuple[list[float], list[float], dict], dict, tuple]:
     return (xs, ys, anchors), cells, tuple(ft.bbox)
 
 
-def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings) -> tuple[PageTable | None, list[Line]]:
+def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings, headers: HeaderVocabulary) -> tuple[PageTable | None, list[Line]]:
     """A table without ruling lines: a header line, then lines split into columns at wide gaps."""
     chunks = [split_at_gaps(ln, settings.column_gap) for ln in lines]
-    start = next((i for i, ch in enumerate(chunks) if len(ch) >= 2 and is_header([c.text for c in ch])), None)
+    start = next((i for i, ch in enumerate(chunks) if len(ch) >= 2 and headers.is_header([c.text for c in ch])), None)
     if start is None:
         return None, lines
     step = max(1.0, (lines[start + 1].top - lines[start].top) if start + 1 < len(lines) else 15.0)

@@ -1,17 +1,23 @@
-"""TXT extractor: a text export of a Word/PDF list -> `Row`s.
+"""TXT extractor: a text export of a Word/PDF/web/spreadsheet list -> `Row`s.
 
 Steps, in order:
 1. ``decode_bytes``: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030, Big5;
-   a decoding that yields private-use or control characters is rejected.
-2. ``split_regions``: the lines are cut into regions of three layouts:
-   - *cell-per-line* tables (Word exports: each cell starts with a tab on its own
-     line, its further lines follow without a tab),
-   - *row-per-line* tables (tab-separated rows, often with HTML fragments),
+   a decoding that yields private-use or control characters is rejected. LF, CRLF and CR
+   line ends are all read.
+2. ``lines_to_rows`` cuts the lines into regions, each in the dialect it is written in (the
+   dialect is detected, never assumed):
+   - *cell-per-line* tables (Word exports: each cell starts with a tab on its own line, its
+     further lines follow without a tab); the row width comes from the header words, or,
+     without a header, from the count of tab-led lines between row boundaries;
+   - *delimited* tables (one row per line, or per record when Excel quoted a cell holding
+     line breaks): tab, comma, semicolon or bar, read with the csv module, no header needed;
+   - *space-aligned* tables (columns padded with spaces, or cells apart by runs of spaces):
+     columns from the header line's positions, wrapped cells joined to their row;
+   - *cell streams* (a table copied out of a web page: each cell on its own line): the
+     header's lines give the width, numbered lines continue their cell;
    - running text (titles, prose, numbered lists).
-   A table starts at a recognised header row (序号, 主题名称, 事项名称 …).
-3. ``lines_to_cells`` / ``cells_to_rows`` (cell-per-line) and ``tsv_to_rows``
-   (row-per-line) build the rows; ``drop_repeated_headers`` removes the header
-   repeated at every page break (the first header of a table is kept as row 1).
+3. ``drop_repeated_headers``: the header repeated at every page break is removed (the first
+   header of a table is kept as row 1).
 4. Running text becomes one single-cell `Row` per non-blank line (``table=0``).
 
 Text stays as printed: repair happens in normalizers.
@@ -25,7 +31,9 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.core.errors import UnreadableInput
-from pipeline.core.header_words import is_header, is_header_word
+from extractors.text_dialects import (aligned_rows, aligned_table_at, delimited_rows, delimited_table_at,
+                                      stream_rows, stream_table_at)
+from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import Provenance, Row
 
 __all__ = ["extract_rows", "decode_bytes", "TxtSettings"]
@@ -94,66 +102,54 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(text) // 1000)
 
 
-def extract_rows(path: Path, rel: str, settings: TxtSettings = TxtSettings()) -> Iterator[Row]:
+def extract_rows(path: Path, rel: str, settings: TxtSettings = TxtSettings(), *,
+                 headers: HeaderVocabulary | None = None) -> Iterator[Row]:
     """Read one TXT file and yield its rows, tables first-come, text lines as ``table=0``."""
     text = decode_bytes(path.read_bytes(), rel)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    yield from lines_to_rows(lines, rel, settings)
+    yield from lines_to_rows(lines, rel, settings, headers or HeaderVocabulary.default())
 
 
-def lines_to_rows(lines: list[str], rel: str, settings: TxtSettings = TxtSettings()) -> Iterator[Row]:
+def lines_to_rows(lines: list[str], rel: str, settings: TxtSettings = TxtSettings(),
+                  headers: HeaderVocabulary | None = None) -> Iterator[Row]:
+    """Rows of every region of the text, each in its dialect (module docstring, step 2)."""
+    headers = headers or HeaderVocabulary.default()
     table_no = 0
     i = 0
     n = len(lines)
     while i < n:
         line = lines[i]
-        if _is_tsv_header(line):
-            table_no += 1
-            end = _tsv_table_end(lines, i)
-            yield from tsv_to_rows(lines, i, end, rel, table_no)
-            i = end
+        if not line.strip():
+            i += 1
             continue
-        if _CELL_START.match(line) and _cell_header_at(lines, i):
+        if _CELL_START.match(line) and _cell_table_at(lines, i, headers):
             table_no += 1
             end = _cell_table_end(lines, i, settings)
-            yield from cells_to_rows(lines_to_cells(lines, i, end), rel, table_no)
+            yield from cells_to_rows(lines_to_cells(lines, i, end), rel, table_no, headers)
             i = end
             continue
-        if line.strip():
-            yield Row(Provenance(rel, line=i + 1), (line,))
-        i += 1
-
-
-# --- row-per-line (tab-separated) tables ------------------------------------------------
-
-def _is_tsv_header(line: str) -> bool:
-    return line.count("\t") >= 2 and is_header(tuple(line.split("\t")))
-
-
-def _tsv_table_end(lines: list[str], start: int) -> int:
-    i = start + 1
-    while i < len(lines):
-        line = lines[i]
-        if line.strip() and "\t" not in line:
-            return i
-        i += 1
-    return i
-
-
-def tsv_to_rows(lines: list[str], start: int, end: int, rel: str, table: int) -> Iterator[Row]:
-    header: tuple[str, ...] | None = None
-    row_no = 0
-    for i in range(start, end):
-        line = lines[i]
-        if not line.strip():
+        delimited = delimited_table_at(lines, i, headers)
+        if delimited:
+            table_no += 1
+            end, delimiter = delimited
+            yield from delimited_rows(lines, i, end, rel, table_no, delimiter)
+            i = end
             continue
-        cells = tuple(line.split("\t"))
-        if is_header(cells):
-            if header is not None:
-                continue  # repeated at a page break
-            header = cells
-        row_no += 1
-        yield Row(Provenance(rel, table=table, row=row_no, line=i + 1), cells)
+        end = aligned_table_at(lines, i, headers)
+        if end:
+            table_no += 1
+            yield from aligned_rows(lines, i, end, rel, table_no)
+            i = end
+            continue
+        width = stream_table_at(lines, i, headers)
+        if width:
+            table_no += 1
+            rows, end = stream_rows(lines, i, width, rel, table_no)
+            yield from rows
+            i = end
+            continue
+        yield Row(Provenance(rel, line=i + 1), (line,))
+        i += 1
 
 
 # --- cell-per-line tables --------------------------------------------------------------
@@ -165,7 +161,15 @@ class _Cell:
     after_blank: bool  # a blank line precedes the cell start (candidate row boundary)
 
 
-def _cell_header_at(lines: list[str], start: int) -> bool:
+def _cell_table_at(lines: list[str], start: int, headers: HeaderVocabulary) -> bool:
+    """Does a cell-per-line table start at ``start``: a header, or tab-led lines enough for rows?"""
+    if _cell_header_at(lines, start, headers):
+        return True
+    led = sum(1 for line in lines[start:start + 200] if _CELL_START.match(line))
+    return led >= 6
+
+
+def _cell_header_at(lines: list[str], start: int, headers: HeaderVocabulary) -> bool:
     cells = []
     i = start
     while i < len(lines) and len(cells) < 12 and _CELL_START.match(lines[i]):
@@ -175,7 +179,7 @@ def _cell_header_at(lines: list[str], start: int) -> bool:
         while i < len(lines) and lines[i].strip() and not _CELL_START.match(lines[i]) and len(lines[i]) <= 4:
             cells[-1] += lines[i]
             i += 1
-    return is_header(tuple(cells))
+    return headers.is_header(tuple(cells))
 
 
 def _cell_table_end(lines: list[str], start: int, settings: TxtSettings) -> int:
@@ -225,14 +229,14 @@ def _join_cell(parts: list[str]) -> str:
     return "\n".join(parts).strip("\n")
 
 
-def cells_to_rows(cells: list[_Cell], rel: str, table: int) -> Iterator[Row]:
+def cells_to_rows(cells: list[_Cell], rel: str, table: int, headers: HeaderVocabulary) -> Iterator[Row]:
     """Group cells into rows of the header's width.
 
     A blank line before a tab-led line is a likely row boundary; blocks between
     such boundaries are gathered until they fill a row. Blocks of empty cells that
     would overflow a row are layout debris (empty table rows) and are dropped.
     """
-    width = _header_width(cells)
+    width = _header_width(cells, headers) or _width_from_boundaries(cells)
     blocks: list[list[_Cell]] = []
     for cell in cells:
         if not blocks or cell.after_blank:
@@ -257,7 +261,7 @@ def cells_to_rows(cells: list[_Cell], rel: str, table: int) -> Iterator[Row]:
                 queue = queue[take:]
             if len(acc) == width:
                 texts = tuple(c.text for c in acc)
-                if is_header(texts):
+                if headers.is_header(texts):
                     if not seen_header:
                         seen_header = True
                         row_no += 1
@@ -272,11 +276,28 @@ def cells_to_rows(cells: list[_Cell], rel: str, table: int) -> Iterator[Row]:
         yield Row(Provenance(rel, table=table, row=row_no, line=acc[0].line), texts)
 
 
-def _header_width(cells: list[_Cell]) -> int:
+def _header_width(cells: list[_Cell], headers: HeaderVocabulary) -> int:
+    """Cells of the header row: the header words the table starts with (0 when it starts with none)."""
     width = 0
     for cell in cells:
-        if width and not is_header_word(cell.text):
+        if not headers.lookup(cell.text)[0] or "\n" in cell.text.strip():
             break
-        if is_header_word(cell.text):
-            width += 1
-    return max(width, 1)
+        width += 1
+    return width if width >= 2 else 0
+
+
+def _width_from_boundaries(cells: list[_Cell]) -> int:
+    """Without a header: every row has the same number of cells, and a blank line before a
+    tab-led line often starts a row; the widest count that most such boundaries fall on."""
+    marks, count = [], 0
+    for cell in cells:
+        if cell.after_blank and count:
+            marks.append(count)
+        count += 1
+    marks.append(count)
+    best, best_share = 1, 0.0
+    for width in range(2, 13):
+        share = sum(1 for m in marks if m % width == 0) / len(marks)
+        if share >= best_share * 1.0 - 1e-9 and share >= 0.6:
+            best, best_share = width, max(share, best_share)
+    return best

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from extractors.dispatch import sniff_format
 from pipeline.core.limits import Deadline
-from pipeline.reading.document import read_rows
-from pipeline.reading.tables import align_row, classify_header
+from pipeline.reading.document import read_rows, reading_context
+from pipeline.reading.layout import read_layout
+from pipeline.reading.tables import align_row
 from pipeline.runner.workers import FileReader, process_file
 
 __all__ = ["explain"]
@@ -33,16 +34,18 @@ def explain(path: Path, reader: FileReader, rel: str | None = None) -> str:
     doc = extraction.document
     if doc.status == "refused":
         return f"{rel}: refused\n{doc.message}"
-    rows = read_rows(path, rel, Deadline(reader.limits, rel), reader.password)
+    rows = read_rows(path, rel, Deadline(reader.limits, rel), reader.password, reader.catalog.headers)
+    context = reading_context(rows, reader.catalog)
     lines = [f"{rel}: format {sniff_format(path, rel, reader.limits)}, {len(rows)} rows "
              f"({sum(1 for r in rows if r.where.table == 0)} of running text)"]
     tables = [r for r in rows if r.where.table]
     for table, group in groupby(sorted(tables, key=lambda r: (r.where.table, r.where.row)), key=lambda r: r.where.table):
         group = list(group)
-        kind, fields = classify_header(group[0].cells)
-        lines.append(f"\ntable {table}: {kind or 'NOT RECOGNISED'}; header -> "
-                     + " | ".join(f"{_short(c, 12)}={f or '?'}" for c, f in zip(group[0].cells, fields)))
-        for row in group[1:]:
+        layout = read_layout(group, context)
+        lines.append(f"\ntable {table}: {layout.describe()}")
+        lines += [f"  warning: {w}" for w in layout.warnings]
+        for row in group[layout.data_from:]:
+            fields = layout.fields
             aligned = align_row(row.cells, fields)
             lines.append(f"  row {row.where.row} (page {row.where.page}, line {row.where.line}): "
                          + "; ".join(f"{k}[{c}]={_short(t)}" for k, (c, t) in sorted(aligned.items())))

@@ -1,6 +1,7 @@
 """``python -m pipeline.bench COMMAND …``: the benchmarks and the corpus generator, one entry.
 
     accuracy   the pipeline against gold labels, beside a naive baseline (pipeline.bench.accuracy)
+    layouts    the reader on many layouts of the seeds' lists, tuning and held-back halves (pipeline.bench.layouts)
     scale      cold, warm and one-changed runs on generated corpora (pipeline.bench.scale)
     match      matching throughput on a run's mentions (pipeline.bench.match)
     pdf        PDF table readers compared on the fixtures (pipeline.bench.pdf)
@@ -14,7 +15,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-COMMANDS = ("accuracy", "scale", "match", "pdf", "ocr", "corpus")
+COMMANDS = ("accuracy", "layouts", "scale", "match", "pdf", "ocr", "corpus")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,8 @@ __all__ = ["accuracy", "main"]
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "shared" / "gold"
 
 
-def _baseline(items: pd.DataFrame, catalog) -> pd.DataFrame:
+def baseline_codes(items: pd.DataFrame, catalog) -> pd.DataFrame:
+    """The naive baseline: each mention's raw text given the best WRatio national name, always accepted."""
     names = [i.name for i in catalog.items if i.code]
     codes = [i.code for i in catalog.items if i.code]
     best = [process.extractOne(t, names, scorer=fuzz.WRatio) for t in items["raw_text"]]
@@ -44,7 +45,7 @@ def accuracy(inputs: list[Path], catalog_dir: Path, gold_dir: Path, root: Path) 
     items, catalog_rows = frames["items"], frames["catalog_rows"]
     catalog = load_catalog(catalog_dir)
     ours, per_doc = score_dataset(items, catalog_rows, golds)
-    base, _ = score_dataset(_baseline(items, catalog), catalog_rows, golds)
+    base, _ = score_dataset(baseline_codes(items, catalog), catalog_rows, golds)
     national_only = _rematch(items, catalog, build_index([i for i in catalog.items if i.code], []))
     plain, _ = score_dataset(national_only, catalog_rows, golds)
     return {"report": report, "ours": ours, "per_doc": per_doc, "baseline": base, "national_only": plain}

@@ -7,18 +7,21 @@ Files (tab-separated, UTF-8, a header row, every row says where it comes from):
 - ``aliases.tsv``       alias, target (a national code or a local item's name), source
 - ``bundles.tsv``       no, name, aliases (;-separated), source: the ten national bundles
 - ``regions.tsv``, ``doc_number_prefixes.tsv``: the gazetteer for region detection
+- ``header_words.tsv``  word, field, source: the header vocabulary of the layout reader
+                        (optional: the one shipped in raw/catalog/ when a folder has none)
 - ``decisions.tsv``     review decisions (written by ``pipeline review import``), optional
 """
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from normalizers.match_catalog import CatalogIndex, build_index, local_id
 from normalizers.repair_text import name_key
 from pipeline.catalog.gazetteer import Gazetteer, Place
 from pipeline.core.errors import ConfigError
+from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import CatalogItem
 
 __all__ = ["Catalog", "load_catalog", "read_tsv"]
@@ -35,6 +38,7 @@ class Catalog:
     gazetteer: Gazetteer
     fingerprint: str                                       # hash of every file, for caches
     alias_names: tuple[str, ...] = ()
+    headers: HeaderVocabulary = field(default_factory=HeaderVocabulary.default)
 
     def names_and_aliases(self) -> list[str]:
         return sorted({i.name for i in self.items} | set(self.alias_names))
@@ -77,5 +81,7 @@ def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = No
     places = tuple(Place(r["name"], r["short"], r["province"], r["level"]) for r in read_tsv(folder / "regions.tsv"))
     prefixes_path = folder / "doc_number_prefixes.tsv"
     prefixes = tuple((r["prefix"], r["region"]) for r in read_tsv(prefixes_path)) if prefixes_path.exists() else ()
+    words = folder / "header_words.tsv"
+    headers = HeaderVocabulary.load(words) if words.exists() else HeaderVocabulary.default()
     return Catalog(folder, tuple(sorted(items)), build_index(items, aliases, decisions), bundles,
-                   Gazetteer(places, prefixes), digest.hexdigest()[:16], tuple(a for a, _, _ in aliases))
+                   Gazetteer(places, prefixes), digest.hexdigest()[:16], tuple(a for a, _, _ in aliases), headers)

@@ -15,6 +15,7 @@ from itertools import groupby
 from pathlib import Path
 
 from extractors.dispatch import extract_rows
+from normalizers.repair_text import name_key
 from pipeline.catalog.reference import Catalog
 from pipeline.core.errors import (
     InternalError,
@@ -23,13 +24,15 @@ from pipeline.core.errors import (
     StructureNotRecognised,
     UnreadableInput,
 )
+from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.limits import Deadline, Limits
 from pipeline.core.records import Document, Extraction, Row
+from pipeline.reading.layout import ReadingContext
 from pipeline.reading.prose import read_prose
 from pipeline.reading.region import detect_region, detect_title
 from pipeline.reading.tables import TableResult, read_table
 
-__all__ = ["read_document", "read_rows", "rows_to_extraction"]
+__all__ = ["read_document", "read_rows", "rows_to_extraction", "reading_context"]
 
 
 def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, dict[str, str]] | None = None,
@@ -40,7 +43,7 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
     sha = ""
     try:
         sha = _sha256(path, rel, limits)
-        rows = read_rows(path, rel, deadline, password)
+        rows = read_rows(path, rel, deadline, password, catalog.headers)
         extraction = rows_to_extraction(rows, rel, catalog, nlp, deadline)
     except PipelineError as err:
         return _refused(rel, err, sha)
@@ -58,9 +61,16 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
     return replace(extraction, document=doc)
 
 
-def read_rows(path: Path, rel: str, deadline: Deadline, password: str | None = None) -> list[Row]:
+def read_rows(path: Path, rel: str, deadline: Deadline, password: str | None = None,
+              headers: HeaderVocabulary | None = None) -> list[Row]:
     """The file's rows as its extractor gives them (what ``read_document`` reads; ``explain`` shows them)."""
-    return list(extract_rows(path, rel, deadline=deadline, password=password))
+    return list(extract_rows(path, rel, deadline=deadline, password=password, headers=headers))
+
+
+def reading_context(rows: list[Row], catalog: Catalog) -> ReadingContext:
+    """What the tables of a document are read with: the catalog's vocabulary and names, the title."""
+    names = {name_key(n) for _, n, aliases in catalog.bundles for n in (n, *aliases)}
+    return ReadingContext(catalog.headers, catalog.index, tuple(sorted(names)), detect_title(rows))
 
 
 def _refused(rel: str, err: PipelineError, sha: str) -> Extraction:
@@ -88,11 +98,12 @@ def _sha256(path: Path, rel: str, limits: Limits) -> str:
 def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
                        deadline: Deadline | None = None) -> Extraction:
     results: list[TableResult] = []
+    context = reading_context(rows, catalog)
     for table, group in groupby(sorted((r for r in rows if r.where.table), key=lambda r: (r.where.table, r.where.row)),
                                 key=lambda r: r.where.table):
         if deadline is not None:
             deadline.check(f"table {table}")
-        results.append(read_table(list(group)))
+        results.append(read_table(list(group), context))
     prose = read_prose(rows, nlp)
     if prose.mentions:
         results.append(prose)
@@ -103,7 +114,7 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
             "no bundle, speed-up, hot or catalog list was found", where=rel,
             hint="check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; "
                  "if the list is a scan, run it through OCR")
-    title = detect_title(rows)
+    title = context.title
     place = detect_region(title, rows, catalog.gazetteer)
     warnings += region_warnings(title, place, catalog.gazetteer, rel)
     document = Document(

@@ -1,14 +1,16 @@
 """Tables -> list records: the same reading for rows from TXT, DOCX, PDF or OCR.
 
 Steps, in order:
-1. ``classify_header``: map header cells to fields (序号 -> no, 必做事项 -> required …) and
-   decide the list kind (bundle, speedup, hotlist, catalog).
+1. ``read_layout`` (`pipeline.reading.layout`): find the header row(s), give every column its
+   field from its header word and its content together, decide the list kind.
 2. ``align_row``: put each cell under its field. Exports shift cells when merged cells
    vanish; a cell holding a scenario code ("5-2…") anchors the row, and duty/notes
    cells are told apart by their wording.
 3. ``read_bundle_rows``: fill merged 序号/主题名称 down, split flattened rows holding
    several scenarios (one item group per scenario; fewer situational groups than
-   scenarios belong to the last ones), and emit bundles, scenarios and mentions.
+   scenarios belong to the last ones), split cells holding both roles (必办事项：… 选办事项：…),
+   and emit bundles, scenarios and mentions. A bundle list without bundle columns is one
+   bundle named in the document's title (``…入职“一件事”事项清单``).
 4. ``read_speedup_rows`` / ``read_hotlist_rows`` / ``read_catalog_rows``.
 """
 from __future__ import annotations
@@ -16,25 +18,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz
-
 from normalizers.repair_text import repair
 from normalizers.split_mentions import parse_item, split_cell
-from pipeline.core.header_words import HEADER_FIELDS, header_key
-from pipeline.core.records import (
-    Bundle,
-    CatalogEntry,
-    Mention,
-    Row,
-    Scenario,
-)
+from pipeline.core.records import Bundle, CatalogEntry, Mention, Row, Scenario
+from pipeline.reading.layout import ReadingContext, TableLayout, bundle_from_title, read_layout
 
-__all__ = ["classify_header", "read_table", "TableResult"]
+__all__ = ["read_table", "TableResult", "align_row"]
 
 _SCENARIO_CODE = re.compile(r"(?<![\d.])(\d{1,2})\s*[-－—–]\s*(\d{1,2})(?![\d.])")
 _DUTY_WORDS = re.compile(r"牵头|负责|按照职责分工|会同|职责分工")
 _TAG = re.compile(r"<[^>]+>")
 _BUNDLE_NO = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]+)\s*$")
+# A role named inside an item cell: "必办事项：1.… 选办事项：1.…" (two sections of one column).
+_ROLE_MARK = re.compile(r"(必办事项|必做事项|必选事项|必办|必做|选办事项|情形事项|可选事项|选办|可选)\s*[:：]")
+_ROLE_OF_WORD = (("必", "required"), ("选", "situational"), ("情形", "situational"), ("可", "situational"))
 
 
 @dataclass
@@ -45,46 +42,30 @@ class TableResult:
     mentions: list[Mention] = field(default_factory=list)
     catalog_entries: list[CatalogEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    layout: TableLayout | None = None
 
 
-def classify_header(cells: tuple[str | None, ...]) -> tuple[str, list[str]]:
-    """(kind, fields) of a header row; kind is "" when the table is no list we know."""
-    fields = [_header_field(header_key(c)) for c in cells]
-    present = set(fields)
-    if {"main", "sub"} & present:
-        return "catalog", fields
-    if {"current_limit", "target_limit"} & present:
-        return "speedup", fields
-    if "channels" in present:
-        return "hotlist", fields
-    if {"required", "situational", "bundle_name"} & present or {"items", "no"} <= present:
-        return "bundle", fields
-    return "", fields
-
-
-_HEADER_SIMILARITY = 85   # rapidfuzz ratio; OCR drops a bracket: "事项名称主项）" scores 93
-
-
-def _header_field(key: str) -> str:
-    """The field a header word names; a header read by OCR with one slip still counts."""
-    if key in HEADER_FIELDS or len(key) < 4:
-        return HEADER_FIELDS.get(key, "")
-    best = max(HEADER_FIELDS, key=lambda word: fuzz.ratio(key, word))
-    return HEADER_FIELDS[best] if fuzz.ratio(key, best) >= _HEADER_SIMILARITY else ""
-
-
-def read_table(rows: list[Row]) -> TableResult:
-    """Read one table (header row first)."""
-    kind, fields = classify_header(rows[0].cells)
-    result = TableResult(kind)
-    if not kind:
+def read_table(rows: list[Row], context: ReadingContext | None = None) -> TableResult:
+    """Read one table (its rows in order; the header, if any, among the first ones)."""
+    context = context or ReadingContext()
+    layout = read_layout(rows, context)
+    result = TableResult(layout.kind, layout=layout, warnings=list(layout.warnings))
+    if not layout.kind:
+        where = rows[0].where.describe()
+        unplaced = f"; header cells not placed: {' | '.join(layout.unplaced)}" if layout.unplaced else ""
         result.warnings.append(
-            f"{rows[0].where.describe()}: table header not recognised "
-            f"({' | '.join((c or '').strip() for c in rows[0].cells)}); the table was skipped")
+            f"{where}: table header not recognised ({' | '.join((c or '').strip() for c in rows[0].cells)}){unplaced}; "
+            f"the table was skipped (a new header word can be added to raw/catalog/header_words.tsv)")
         return result
-    data = [(row, align_row(row.cells, fields)) for row in rows[1:]]
-    {"bundle": _read_bundle_rows, "speedup": _read_speedup_rows,
-     "hotlist": _read_hotlist_rows, "catalog": _read_catalog_rows}[kind](data, result)
+    fields = layout.fields
+    header_keys = [tuple((c or "").strip() for c in rows[i].cells) for i in layout.header_rows]
+    data = [(row, align_row(row.cells, fields)) for row in rows[layout.data_from:]
+            if tuple((c or "").strip() for c in row.cells) not in header_keys]   # headers repeated at page breaks
+    if layout.kind == "bundle" and not {"bundle_name", "required", "situational", "items"} & set(fields):
+        _read_title_bundle_rows(data, result, context.title)
+    else:
+        {"bundle": _read_bundle_rows, "speedup": _read_speedup_rows,
+         "hotlist": _read_hotlist_rows, "catalog": _read_catalog_rows}[layout.kind](data, result)
     _carry_ocr_confidence(rows, result)
     return result
 
@@ -149,8 +130,8 @@ class _Open:
     next_seq: dict[int, int] = field(default_factory=dict)   # scenario index -> seq of its next mention
 
 
-def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
-    current: _Open | None = None
+def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult, bundle: Bundle | None = None) -> None:
+    current: _Open | None = _Open(bundle) if bundle is not None else None
     role_fields = ("required", "situational", "items")
     for row, cells in data:
         no = _plain(cells.get("no"))
@@ -173,16 +154,16 @@ def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
             if role_field not in cells:
                 continue
             col, text = cells[role_field]
-            groups = split_cell(text)
-            role = {"items": "item"}.get(role_field, role_field)
-            # situational groups follow the scenarios this row gave required items to
-            base = [t for t in targets if t in assigned] if role_field == "situational" and assigned else targets
-            chosen = _assign_groups(len(groups), base, right_aligned=(role_field == "situational"))
-            for group, index in zip(groups, chosen):
-                assigned.add(index)
-                if role == "situational":
-                    current.has_situational.add(index)
-                _emit_mentions(out, current, index, role, group, row, col)
+            for role, offset, part in _role_sections(text, {"items": "item"}.get(role_field, role_field)):
+                groups = split_cell(part)
+                # situational groups follow the scenarios this row gave required items to
+                base = [t for t in targets if t in assigned] if role == "situational" and assigned else targets
+                chosen = _assign_groups(len(groups), base, right_aligned=(role == "situational"))
+                for group, index in zip(groups, chosen):
+                    assigned.add(index)
+                    if role == "situational":
+                        current.has_situational.add(index)
+                    _emit_mentions(out, current, index, role, group, row, col, offset, _plain(cells.get("unit")))
         if len(targets) > 1:   # a flattened row: scenarios left without items wait for the next rows
             current.pending = [t for t in targets if t not in assigned]
         if "notes" in cells and targets:
@@ -195,6 +176,43 @@ def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
             current.stray.append((targets[-1], row, col, text))
     if current:
         _close_bundle(current, out)
+
+
+def _role_sections(text: str, role: str) -> list[tuple[str, int, str]]:
+    """(role, offset, text) of the sections of a cell: one, unless the cell names roles (必办事项：… 选办事项：…)."""
+    marks = list(_ROLE_MARK.finditer(text))
+    if not marks:
+        return [(role, 0, text)]
+    out = [(role, 0, text[:marks[0].start()])] if text[:marks[0].start()].strip() else []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        out.append((_role_of(m.group(1)) or role, m.end(), text[m.end():end]))
+    return out
+
+
+def _role_of(word: str) -> str:
+    return next((role for lead, role in _ROLE_OF_WORD if word.strip().startswith(lead)), "")
+
+
+def _read_title_bundle_rows(data: list[tuple[Row, dict]], out: TableResult, title: str) -> None:
+    """A list of one bundle, named in the document's title: each row one item, its role from a
+    必办/选办 column when there is one; the 序号 column counts the items, not bundles."""
+    first = data[0][0].where if data else None
+    if first is None:
+        return
+    bundle = Bundle(replace(first, cell=0, row=0), "", repair(bundle_from_title(title)))
+    rows = []
+    for row, cells in data:
+        cells = dict(cells)
+        cells.pop("no", None)
+        role = _role_of(_plain(cells.pop("role", None))) or "item"
+        if "item" in cells:
+            cells["items" if role == "item" else role] = cells.pop("item")
+        rows.append((row, cells))
+    if not bundle.name:
+        out.warnings.append(f"{first.describe()}: a list of items with no bundle column and no bundle named in "
+                            f"the title; read as one bundle without a name")
+    _read_bundle_rows(rows, out, bundle)
 
 
 def _scenario_targets(current: _Open, scen_cell: tuple[int, str] | None, row: Row) -> list[int]:
@@ -235,7 +253,9 @@ def _assign_groups(n_groups: int, targets: list[int], right_aligned: bool) -> li
     return targets[-n_groups:] if right_aligned else targets[:n_groups]
 
 
-def _emit_mentions(out: TableResult, current: _Open, index: int, role: str, group, row: Row, col: int) -> None:
+def _emit_mentions(out: TableResult, current: _Open, index: int, role: str, group, row: Row, col: int,
+                   offset: int = 0, unit: str = "") -> None:
+    """Mentions of one item group; ``offset``: where the group's text starts in its cell."""
     sc = current.scenarios[index]
     seq = current.next_seq.get(index, 1)
     for span in group:
@@ -245,9 +265,9 @@ def _emit_mentions(out: TableResult, current: _Open, index: int, role: str, grou
             continue
         out.mentions.append(Mention(
             where=replace(row.where, cell=col), list_kind="bundle", seq=seq, printed=span.text,
-            text=text, start=span.start, end=span.end, printed_codes=parsed.codes,
+            text=text, start=span.start + offset, end=span.end + offset, printed_codes=parsed.codes,
             bundle_no=current.bundle.no, bundle_name=current.bundle.name, scenario_code=sc.code,
-            scenario_name=sc.name, role=role, unit=repair(parsed.unit)))
+            scenario_name=sc.name, role=role, unit=repair(parsed.unit) or unit))
         seq += 1
     current.next_seq[index] = seq
 

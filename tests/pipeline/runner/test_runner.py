@@ -77,7 +77,9 @@ def test_manifest_overrides_detected_region(tmp_path):
 def test_explain_shows_header_fields_and_each_match(capsys):
     assert main(["explain", str(RAW / "001_d4e3f231794595e4.txt"), "--catalog", str(CATALOG)]) == 0
     shown = capsys.readouterr().out
-    assert "table 2: speedup; header -> 序号=no | 事项名称=item | 当前规定的办结时限=current_limit" in shown
+    assert ("table 2: speedup (time-limit columns); header rows 1; 序号=no (header) | 事项名称=item (header) | "
+            "当前规定的办结时限=current_limit (header)") in shown
+    assert "打包事项=scope (header of 2 fields, content 0.00, items taken by column 2)" in shown
     assert "bundle 9 - item: 遗属待遇申领（养老保险） -> 1.6.8 [code 100]" in shown
     assert "region '白银市白银区' (甘肃省, district)" in shown
 

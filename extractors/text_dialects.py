@@ -1,0 +1,266 @@
+"""Tables in plain text, in the dialects users produce: delimited rows, space-aligned columns, cell streams.
+
+Each dialect has a finder, ``*_table_at(lines, i, headers) -> end | None`` (the table that
+starts at line ``i`` and ends before line ``end``, or None when no table of that dialect
+starts there), and a reader, ``*_rows(lines, start, end, rel, table, headers)``, yielding
+`Row`s with the line each row starts on. None of them needs a header row; a header found
+with the vocabulary only helps to tell the width (cell streams) or the columns (aligned).
+
+- delimited: tab, comma, semicolon or bar; Excel's quoting ("a cell\\nwith breaks") through
+  the csv module; a table is at least two records of two fields or more;
+- aligned: a header line whose words stand apart by runs of spaces; columns start where the
+  header's words start (display width: a CJK character is two columns); a line whose first
+  column is empty and holds no scenario code ("1-2") continues the row above (a wrapped cell);
+- stream: three or more header words on lines of their own; then every cell on its own
+  lines (a numbered line "2." after "1." continues its cell; a blank line is an empty cell,
+  or ends a row when the rows are apart by blank lines).
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from typing import Iterator
+
+from pipeline.core.header_words import HeaderVocabulary
+from pipeline.core.records import Provenance, Row
+
+__all__ = ["delimited_table_at", "delimited_rows", "aligned_table_at", "aligned_rows", "stream_table_at",
+           "stream_rows", "DELIMITERS"]
+
+DELIMITERS = ("\t", ",", ";", "|")
+_CELL_PER_LINE = re.compile(r"^[ \u3000]*\t[^\t]*$")
+_SECTION_BREAK = re.compile(r"^\s*附件\s*\d")
+_GAP = re.compile(r"\S( {2,}|\u3000+)(?=\S)")
+_RULE = re.compile(r"^[\s\-—=_─━+|]+$")
+_SCENARIO = re.compile(r"^\s*\d{1,2}\s*[-－—–]\s*\d{1,2}(?![\d.])")
+_MARKER = re.compile(r"^\s*[（(]?(\d{1,2})[)）.、．]")
+
+
+# --- delimited ------------------------------------------------------------------------
+
+def _records(lines: list[str], start: int, delimiter: str):
+    """(first line, fields) of the csv records from ``start`` on (a quoted cell may span lines)."""
+    reader = csv.reader(iter(lines[start:]), delimiter=delimiter, strict=False)
+    line = start
+    try:
+        for record in reader:
+            yield line, record
+            line = start + reader.line_num
+    except csv.Error:
+        return
+
+
+def _delimited_end(lines: list[str], start: int, delimiter: str) -> tuple[int, int]:
+    """(end line, records of two fields or more) of a delimited table starting at ``start``."""
+    end, wide, blanks = start, 0, 0
+    for line, record in _records(lines, start, delimiter):
+        if not any(f.strip() for f in record):
+            blanks += 1
+            if blanks > 3:
+                break
+            continue
+        if len(record) < 2 or (delimiter == "\t" and _CELL_PER_LINE.match(lines[line])):
+            break
+        blanks = 0
+        wide += 1
+        end = line + 1
+        while end < len(lines) and lines[end - 1].count('"') % 2 and end < line + 60:
+            end += 1          # a quoted cell went on over the next lines
+    return end, wide
+
+
+def delimited_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> tuple[int, str] | None:
+    """(end, delimiter) of a delimited table starting at line ``i``."""
+    line = lines[i]
+    for delimiter in DELIMITERS:
+        if delimiter not in line or (delimiter == "\t" and _CELL_PER_LINE.match(line)):
+            continue
+        end, wide = _delimited_end(lines, i, delimiter)
+        widths = [len(r) for _, r in _records(lines[:end], i, delimiter) if any(f.strip() for f in r)]
+        if wide < 2 or not widths:
+            continue
+        modal = max(set(widths), key=widths.count)
+        # a comma or semicolon inside running text is common: ask for a steady width there
+        steady = widths.count(modal) / len(widths)
+        if delimiter != "\t" and (modal < 3 or steady < 0.6):
+            continue
+        return end, delimiter
+    return None
+
+
+def delimited_rows(lines: list[str], start: int, end: int, rel: str, table: int, delimiter: str) -> Iterator[Row]:
+    row_no = 0
+    header: tuple[str, ...] | None = None
+    for line, record in _records(lines[:end], start, delimiter):
+        if not any(f.strip() for f in record):
+            continue
+        cells = tuple(record)
+        if header is not None and cells == header:
+            continue          # the header repeated at a page break
+        header = header or cells
+        row_no += 1
+        yield Row(Provenance(rel, table=table, row=row_no, line=line + 1), cells)
+
+
+# --- space-aligned --------------------------------------------------------------------
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fields_at(line: str) -> list[tuple[int, str]]:
+    """(display column, text) of each run of text set apart by two spaces or more."""
+    out, col, k = [], 0, 0
+    for m in re.finditer(r"\S+(?: \S+)*", line.replace("\u3000", "  ")):
+        col += _width(line[k:m.start()])
+        out.append((col, m.group()))
+        col += _width(m.group())
+        k = m.end()
+    return out
+
+
+def aligned_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> int | None:
+    """End of a space-aligned table whose header line is line ``i``."""
+    head = _fields_at(lines[i])
+    if len(head) < 2 or "\t" in lines[i] or not _GAP.search(lines[i]):
+        return None
+    if sum(1 for _, text in head if headers.lookup(text)[0]) < 2:
+        return None
+    end, blanks = i + 1, 0
+    for k in range(i + 1, len(lines)):
+        line = lines[k]
+        if not line.strip():
+            blanks += 1
+            if blanks > 1:
+                break
+            continue
+        if _SECTION_BREAK.match(line) or (not line.startswith(" ") and not _GAP.search(line) and not _RULE.match(line)):
+            break
+        blanks = 0
+        end = k + 1
+    return end if end > i + 1 else None
+
+
+def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int) -> Iterator[Row]:
+    head = _fields_at(lines[start])
+    starts = [col for col, _ in head]
+    aligned = _share_aligned(lines[start + 1:end], starts)
+    rows: list[tuple[int, list[str]]] = [(start, [text for _, text in head])]
+    for k in range(start + 1, end):
+        line = lines[k]
+        if not line.strip() or _RULE.match(line):
+            continue
+        cells = _cut_at(line, starts) if aligned else _cut_at_gaps(line, len(starts))
+        first = next((c for c in cells if c), "")
+        if rows and len(rows) > 1 and not cells[0] and not _SCENARIO.match(first):
+            prev = rows[-1][1]
+            rows[-1] = (rows[-1][0], [p + c for p, c in zip(prev, cells)])   # a wrapped cell goes on
+            continue
+        rows.append((k, cells))
+    for row_no, (k, cells) in enumerate(rows, 1):
+        yield Row(Provenance(rel, table=table, row=row_no, line=k + 1), tuple(cells))
+
+
+def _share_aligned(lines: list[str], starts: list[int]) -> bool:
+    hits = total = 0
+    for line in lines:
+        for col, _ in _fields_at(line):
+            total += 1
+            hits += col in starts
+    return total > 0 and hits / total >= 0.7
+
+
+def _cut_at(line: str, starts: list[int]) -> list[str]:
+    cells = [""] * len(starts)
+    for col, text in _fields_at(line):
+        c = max((k for k, s in enumerate(starts) if s <= col), default=0)
+        cells[c] = (cells[c] + " " + text).strip() if cells[c] else text
+    return cells
+
+
+def _cut_at_gaps(line: str, width: int) -> list[str]:
+    """Cells apart by runs of spaces, not aligned: leading runs stand for leading empty cells."""
+    parts = re.split(r" {2,}|\u3000+", line.rstrip())
+    gap = 3
+    lead = len(line) - len(line.lstrip(" "))
+    if lead:
+        parts = [""] * max(1, round(lead / gap)) + parts[1:]
+    parts = parts[:width]
+    return parts + [""] * (width - len(parts))
+
+
+# --- cell streams ---------------------------------------------------------------------
+
+def stream_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> int | None:
+    """Width of a cell stream whose header starts at line ``i`` (one header word per line), or None."""
+    k = i
+    while k < len(lines) and lines[k].strip() and len(lines[k].strip()) <= 16 and "\t" not in lines[k] \
+            and headers.lookup(lines[k])[0]:
+        k += 1
+    return k - i if k - i >= 3 else None
+
+
+def _stream_end(lines: list[str], start: int) -> int:
+    blanks = 0
+    for k in range(start, len(lines)):
+        if not lines[k].strip():
+            blanks += 1
+            if blanks > 6:
+                return k - blanks + 1
+            continue
+        if _SECTION_BREAK.match(lines[k]):
+            return k
+        blanks = 0
+    return len(lines)
+
+
+def _stream_cells(lines: list[str], start: int, end: int, blank_is_cell: bool) -> list[tuple[int, str | None]]:
+    """(line, text) of each cell; None marks a row break (blank line when rows are apart by blanks)."""
+    cells: list[tuple[int, str | None]] = []
+    last_marker = None
+    for k in range(start, end):
+        text = lines[k].strip()
+        if not text:
+            cells.append((k, "" if blank_is_cell else None))
+            last_marker = None
+            continue
+        m = _MARKER.match(text)
+        number = int(m.group(1)) if m else None
+        if number is not None and last_marker is not None and number == last_marker + 1 and cells \
+                and cells[-1][1]:
+            cells[-1] = (cells[-1][0], cells[-1][1] + "\n" + text)
+        else:
+            cells.append((k, text))
+        last_marker = number
+    return cells
+
+
+def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int) -> tuple[Iterator[Row], int]:
+    """The rows of a cell stream and the line it ends before."""
+    end = _stream_end(lines, start + width)
+    while end > start + width and not lines[end - 1].strip():
+        end -= 1
+    header = [(start + c, lines[start + c].strip()) for c in range(width)]
+    cells = _stream_cells(lines, start + width, end, blank_is_cell=True)
+    rows: list[list[tuple[int, str]]]
+    if len(cells) % width == 0:
+        rows = [cells[k:k + width] for k in range(0, len(cells), width)]
+    else:       # empty cells left out, rows apart by blank lines
+        rows, current = [], []
+        for line, text in _stream_cells(lines, start + width, end, blank_is_cell=False):
+            if text is None:
+                if current:
+                    rows.append(current)
+                current = []
+            else:
+                current.append((line, text))
+        if current:
+            rows.append(current)
+
+    def generate() -> Iterator[Row]:
+        for row_no, row in enumerate([header] + rows, 1):
+            texts = [text or "" for _, text in row][:width]
+            yield Row(Provenance(rel, table=table, row=row_no, line=row[0][0] + 1),
+                      tuple(texts + [""] * (width - len(texts))))
+    return generate(), end

@@ -11,7 +11,7 @@ with the vocabulary only helps to tell the width (cell streams) or the columns (
 - aligned: a header line whose words stand apart by runs of spaces; columns start where the
   header's words start (display width: a CJK character is two columns); a line whose first
   column is empty and holds no scenario code ("1-2") continues the row above (a wrapped cell);
-- stream: three or more header words on lines of their own; then every cell on its own
+- stream: three or more header words (not word parts) on lines of their own; then every cell on its own
   lines (a numbered line "2." after "1." continues its cell; a blank line is an empty cell,
   or ends a row when the rows are apart by blank lines).
 """
@@ -196,7 +196,7 @@ def stream_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> int 
     """Width of a cell stream whose header starts at line ``i`` (one header word per line), or None."""
     k = i
     while k < len(lines) and lines[k].strip() and len(lines[k].strip()) <= 16 and "\t" not in lines[k] \
-            and headers.lookup(lines[k])[0]:
+            and headers.lookup(lines[k])[1] in ("exact", "fuzzy"):
         k += 1
     return k - i if k - i >= 3 else None
 

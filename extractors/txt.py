@@ -277,13 +277,17 @@ def cells_to_rows(cells: list[_Cell], rel: str, table: int, headers: HeaderVocab
 
 
 def _header_width(cells: list[_Cell], headers: HeaderVocabulary) -> int:
-    """Cells of the header row: the header words the table starts with (0 when it starts with none)."""
-    width = 0
+    """Cells of the header row: the one-line cells before the first row boundary (a blank line
+    before a tab-led line), when two of them at least are header words; 0 otherwise."""
+    block = []
     for cell in cells:
-        if not headers.lookup(cell.text)[0] or "\n" in cell.text.strip():
+        if block and cell.after_blank:
             break
-        width += 1
-    return width if width >= 2 else 0
+        if "\n" in cell.text.strip():
+            return 0
+        block.append(cell)
+    hits = sum(1 for cell in block if headers.lookup(cell.text)[0])
+    return len(block) if hits >= 2 and len(block) <= 16 else 0
 
 
 def _width_from_boundaries(cells: list[_Cell]) -> int:

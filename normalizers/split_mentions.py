@@ -167,7 +167,37 @@ def _marker_number(line: str) -> int | None:
     return int(digits) if digits else None
 
 
+def _semicolons(seg: str) -> list[int]:
+    """Positions of "；" outside brackets: items of a one-line cell joined by them ("（含A；B）" stays whole)."""
+    out, depth = [], 0
+    for i, ch in enumerate(seg):
+        if ch in "（(【[":
+            depth += 1
+        elif ch in "）)】]":
+            depth = max(0, depth - 1)
+        elif ch in "；;" and depth == 0 and seg[i + 1:].strip():
+            out.append(i)
+    return out
+
+
+def _split_at_semicolons(seg: str, base: int, cell: str, cuts: list[int]) -> list[list[ItemSpan]]:
+    groups: list[list[ItemSpan]] = [[]]
+    starts = [0] + [c + 1 for c in cuts]
+    ends = cuts + [len(seg)]
+    for s, e in zip(starts, ends):
+        part = seg[s:e]
+        if not part.strip():
+            continue
+        if _marker_number(part.lstrip()) == 1 and groups[-1]:
+            groups.append([])      # a list numbered afresh: the next group
+        groups[-1].append(_span(cell, base + s, base + e))
+    return [g for g in groups if g]
+
+
 def _split_inline(seg: str, base: int, from_html: bool, cell: str) -> list[list[ItemSpan]]:
+    cuts = _semicolons(seg)
+    if cuts and not from_html:
+        return _split_at_semicolons(seg, base, cell, cuts)
     markers = []
     expected = 1
     for m in _INLINE_MARKER.finditer(seg):

@@ -7,7 +7,8 @@ fields. Words are compared as ``header_key`` gives them: NFKC, no spaces, line b
 quote marks, full-width brackets. A word may name several fields (打包事项 holds the items in
 one list and a scope in another): ``lookup`` gives them all, commonest first, and the layout
 reader lets the column's content decide. A word written ``*时限`` is a part: it names the
-field of any header that contains it and matched nothing longer.
+field of a header that contains it and matched no word; parts are tried in file order, so
+the qualifiers (承诺, 必办, 主题) come before the heads they qualify (时限, 事项).
 
 >>> v = HeaderVocabulary.from_rows([("序号", "no", "seeds"), ("事项名称", "item", "seeds"), ("*时限", "time_limit", "")])
 >>> v.lookup("序 号"), v.lookup("事项名称主项"), v.lookup("承诺办理时限")[:2]
@@ -53,7 +54,7 @@ def header_key(text: str | None) -> str:
 @dataclass(frozen=True)
 class HeaderVocabulary:
     words: dict[str, tuple[str, ...]]       # header key -> fields, commonest first
-    parts: tuple[tuple[str, str], ...] = ()  # (part, field), longest first
+    parts: tuple[tuple[str, str], ...] = ()  # (part, field), in file order: the first found names the field
 
     @classmethod
     def from_rows(cls, rows) -> "HeaderVocabulary":
@@ -67,7 +68,7 @@ class HeaderVocabulary:
             fields = words.setdefault(header_key(word), [])
             if field_ not in fields:
                 fields.append(field_)
-        return cls({k: tuple(v) for k, v in words.items()}, tuple(sorted(parts, key=lambda p: -len(p[0]))))
+        return cls({k: tuple(v) for k, v in words.items()}, tuple(parts))
 
     @classmethod
     def load(cls, path: Path) -> "HeaderVocabulary":
@@ -90,8 +91,8 @@ class HeaderVocabulary:
             best = process.extractOne(key, self.words.keys(), scorer=fuzz.ratio, score_cutoff=HEADER_SIMILARITY)
             if best is not None:
                 return self.words[best[0]], "fuzzy", round(best[1] / 100, 2)
-        if len(key) <= 16:
-            for part, field_ in self.parts:
+        if len(key) <= 20:
+            for part, field_ in self.parts:       # in file order: qualifiers (承诺, 必办) before heads (时限, 事项)
                 if part in key:
                     return (field_,), "part", _PART_SCORE
         return (), "", 0.0

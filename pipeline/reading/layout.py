@@ -46,7 +46,7 @@ _TIME = re.compile(r"(\d+|[一二三四五六七八九十两半]+)\s*个?\s*(工
                    r"当日|当天|实时|随到随办|承诺件|即来即办")
 _CHANNEL = re.compile(r"APP|App|app|小程序|网站|网厅|公众号|微信|支付宝|自助|终端|一体机|掌上|客户端|门户|政务服务网|"
                       r"服务平台|网上办事|云闪付")
-_UNIT_END = re.compile(r"(局|中心|部门|科|股|处|所|室|站|厅|委|院|办|队|行|公司|银行|税务|医保|窗口|机构|街道|乡镇|社区|分局)$")
+_UNIT_END = re.compile(r"(局|中心|部门|科|股|处|所|室|站|厅|委|院|队|行|公司|银行|税务|医保|窗口|机构|街道|乡镇|社区|分局)$")
 _ROLE = re.compile(r"^\s*(必办|必做|必选|必须|必要|选办|可选|情形|选做|可办)(事项|办理)?\s*$")
 _PROSE = re.compile(r"[。；，,]")
 
@@ -104,13 +104,30 @@ def _is_header_row(cells, headers: HeaderVocabulary) -> bool:
 
 
 def find_header(rows: list[Row], headers: HeaderVocabulary) -> tuple[int, ...]:
-    """Indexes of the header rows among the first rows: (), (i,) or (i, i + 1) for a two-row header."""
-    for i, row in enumerate(rows[:_HEADER_SEARCH]):
-        if _is_header_row(row.cells, headers):
-            if i + 1 < len(rows) and _is_sub_header(rows[i].cells, rows[i + 1].cells, headers):
-                return i, i + 1
-            return (i,)
-    return ()
+    """Indexes of the header rows among the first rows: (), (i,) or (i, i + 1) for a two-row header.
+
+    A header row is one of header words; failing that, the first row shaped like one (short
+    labels, no numbers, codes or list markers) above a row that holds a number or a code.
+    """
+    found = next((i for i, row in enumerate(rows[:_HEADER_SEARCH]) if _is_header_row(row.cells, headers)), None)
+    if found is None:
+        found = next((i for i in range(min(_HEADER_SEARCH, len(rows) - 1))
+                      if _looks_like_labels(rows[i].cells) and _looks_like_data(rows[i + 1].cells)), None)
+    if found is None:
+        return ()
+    if found + 1 < len(rows) and _is_sub_header(rows[found].cells, rows[found + 1].cells, headers):
+        return found, found + 1
+    return (found,)
+
+
+def _looks_like_labels(cells) -> bool:
+    filled = [c.strip() for c in cells if c and c.strip()]
+    return len(filled) >= 2 and len(set(filled)) == len(filled) and all(
+        len(c) <= 14 and "\n" not in c and not re.search(r"\d", c) for c in filled)
+
+
+def _looks_like_data(cells) -> bool:
+    return any(c and (_NUMBER.match(c) or _SCENARIO.match(c) or re.match(r"^\s*\d", c)) for c in cells)
 
 
 def _is_sub_header(top, below, headers: HeaderVocabulary) -> bool:

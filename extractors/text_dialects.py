@@ -35,13 +35,14 @@ _GAP = re.compile(r"\S( {2,}|\u3000+)(?=\S)")
 _RULE = re.compile(r"^[\s\-—=_─━+|]+$")
 _SCENARIO = re.compile(r"^\s*\d{1,2}\s*[-－—–]\s*\d{1,2}(?![\d.])")
 _MARKER = re.compile(r"^\s*[（(]?(\d{1,2})[)）.、．]")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 # --- delimited ------------------------------------------------------------------------
 
 def _records(lines: list[str], start: int, delimiter: str):
     """(first line, fields) of the csv records from ``start`` on (a quoted cell may span lines)."""
-    reader = csv.reader(iter(lines[start:]), delimiter=delimiter, strict=False)
+    reader = csv.reader((line + "\n" for line in lines[start:]), delimiter=delimiter, strict=False)
     line = start
     try:
         for record in reader:
@@ -90,12 +91,17 @@ def delimited_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> t
 
 
 def delimited_rows(lines: list[str], start: int, end: int, rel: str, table: int, delimiter: str) -> Iterator[Row]:
+    """The table's rows; records before the first of two filled cells or more (a title exported
+    with the sheet: "附件1,,,,,") are running text."""
     row_no = 0
     header: tuple[str, ...] | None = None
     for line, record in _records(lines[:end], start, delimiter):
         if not any(f.strip() for f in record):
             continue
-        cells = tuple(record)
+        cells = tuple(f.rstrip("\n") for f in record)
+        if not row_no and sum(1 for f in cells if f.strip()) == 1:
+            yield Row(Provenance(rel, line=line + 1), (next(f for f in cells if f.strip()),))
+            continue
         if header is not None and cells == header:
             continue          # the header repeated at a page break
         header = header or cells
@@ -155,11 +161,20 @@ def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int) -
         first = next((c for c in cells if c), "")
         if rows and len(rows) > 1 and not cells[0] and not _SCENARIO.match(first):
             prev = rows[-1][1]
-            rows[-1] = (rows[-1][0], [p + c for p, c in zip(prev, cells)])   # a wrapped cell goes on
+            rows[-1] = (rows[-1][0], [_join(p, c) for p, c in zip(prev, cells)])   # a cell goes on
             continue
         rows.append((k, cells))
     for row_no, (k, cells) in enumerate(rows, 1):
         yield Row(Provenance(rel, table=table, row=row_no, line=k + 1), tuple(cells))
+
+
+def _join(above: str, more: str) -> str:
+    """A cell's next line: a new list item (it starts with a marker) on a line of its own, else a wrap."""
+    if not more:
+        return above
+    if not above:
+        return more
+    return above + ("\n" if _MARKER.match(more) or more[0] in _CIRCLED else "") + more
 
 
 def _share_aligned(lines: list[str], starts: list[int]) -> bool:

@@ -34,8 +34,11 @@ __all__ = ["ColumnRole", "TableLayout", "ReadingContext", "read_layout", "conten
 # the column (no header word, or a header word of several fields). Chosen on the tuning half of
 # the layout variants (python -m pipeline.bench layouts --half tune).
 CONTENT_DECIDES = 0.5
-# Content this clear against an exact header word is reported as a disagreement.
+# Content this clear against an exact header word is reported as a disagreement; content of a
+# telling shape (role words, scenario codes, time limits, channels) this clear overrules the word.
 CONTENT_DISAGREES = 0.8
+CONTENT_OVERRULES = 0.9
+_TELLING = ("role", "scenario", "time_limit", "channels")
 # Rows looked at for a header (title rows of a list inside its table come first).
 _HEADER_SEARCH = 6
 _SAMPLE_ROWS = 120
@@ -265,9 +268,14 @@ def decide_columns(headers: list[tuple[str, str]], columns: list[list[str]], con
                                         best_score))
                 continue
             if how == "exact" and best and best_score >= CONTENT_DISAGREES and _content_for(f, scores) < 0.1 \
-                    and f in FIELDS_READ and best not in ("no",):
+                    and best not in ("no",):
+                wins = best in _TELLING and best_score >= CONTENT_OVERRULES
                 warnings.append(f"{where}, column {c}: the header '{printed}' says {f} but its cells look like "
-                                f"{best} ({best_score:.0%}); read as {f}")
+                                f"{best} ({best_score:.0%}); read as {best if wins else f}")
+                if wins:
+                    roles.append(ColumnRole(best, f"content {best_score:.2f} over the header ({f})", printed,
+                                            best_score))
+                    continue
             roles.append(ColumnRole(f, label, printed, _content_for(f, scores)))
         elif best and best_score >= CONTENT_DECIDES:
             roles.append(ColumnRole(best, f"content {best_score:.2f}", printed, best_score))

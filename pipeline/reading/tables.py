@@ -132,7 +132,7 @@ class _Open:
 
 def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult, bundle: Bundle | None = None) -> None:
     current: _Open | None = _Open(bundle) if bundle is not None else None
-    role_fields = ("required", "situational", "items")
+    role_fields = ("required", "situational", "items", "item")   # an item column of a bundle list holds its items
     for row, cells in data:
         no = _plain(cells.get("no"))
         name = _plain(cells.get("bundle_name"))
@@ -351,7 +351,7 @@ def _read_speedup_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
         out.mentions.append(Mention(
             where=replace(row.where, cell=col), list_kind="speedup", seq=seq, printed=printed.strip(),
             text=repair(parsed.text), end=len(printed.strip()), printed_codes=parsed.codes,
-            bundle_no=_plain(cells.get("no")), role="item", unit=_plain(cells.get("unit")),
+            bundle_no=_plain(cells.get("no")) or parsed.list_no, role="item", unit=_plain(cells.get("unit")),
             current_limit=_plain(cells.get("current_limit")), target_limit=_plain(cells.get("target_limit"))))
 
 
@@ -363,7 +363,7 @@ def _read_hotlist_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
         out.mentions.append(Mention(
             where=replace(row.where, cell=col), list_kind="hotlist", seq=seq, printed=printed.strip(),
             text=repair(parsed.text), end=len(printed.strip()), printed_codes=parsed.codes,
-            bundle_no=_plain(cells.get("no")), role="item", channels=channels))
+            bundle_no=_plain(cells.get("no")) or parsed.list_no, role="item", channels=channels))
 
 
 def _read_catalog_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:

@@ -10,7 +10,8 @@ with the vocabulary only helps to tell the width (cell streams) or the columns (
   the csv module; a table is at least two records of two fields or more;
 - aligned: a header line whose words stand apart by runs of spaces; columns start where the
   header's words start (display width: a CJK character is two columns); a line whose first
-  column is empty and holds no scenario code ("1-2") continues the row above (a wrapped cell);
+  column is empty and holds no scenario code ("1-2") continues the row above: a wrap where
+  the line above filled its column, a new line of the cell where it did not;
 - stream: three or more header words (not word parts) on lines of their own; then every cell on its own
   lines (a numbered line "2." after "1." continues its cell; a blank line is an empty cell,
   or ends a row when the rows are apart by blank lines).
@@ -152,29 +153,39 @@ def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int) -
     head = _fields_at(lines[start])
     starts = [col for col, _ in head]
     aligned = _share_aligned(lines[start + 1:end], starts)
-    rows: list[tuple[int, list[str]]] = [(start, [text for _, text in head])]
-    for k in range(start + 1, end):
-        line = lines[k]
-        if not line.strip() or _RULE.match(line):
-            continue
-        cells = _cut_at(line, starts) if aligned else _cut_at_gaps(line, len(starts))
+    pieces = [(k, _cut_at(lines[k], starts) if aligned else _cut_at_gaps(lines[k], len(starts)))
+              for k in range(start + 1, end) if lines[k].strip() and not _RULE.match(lines[k])]
+    room = _column_room(starts, [cells for _, cells in pieces])
+    rows: list[tuple[int, list[str], list[str]]] = [(start, [text for _, text in head], [""] * len(starts))]
+    for k, cells in pieces:
         first = next((c for c in cells if c), "")
-        if rows and len(rows) > 1 and not cells[0] and not _SCENARIO.match(first):
-            prev = rows[-1][1]
-            rows[-1] = (rows[-1][0], [_join(p, c) for p, c in zip(prev, cells)])   # a cell goes on
+        if len(rows) > 1 and not cells[0] and not _SCENARIO.match(first):
+            line, texts, last = rows[-1]           # the row above goes on: its cells' next lines
+            rows[-1] = (line, [_join(t, c, _width(lst) >= room[i]) for i, (t, c, lst) in
+                               enumerate(zip(texts, cells, last))], [c or lst for c, lst in zip(cells, last)])
             continue
-        rows.append((k, cells))
-    for row_no, (k, cells) in enumerate(rows, 1):
+        rows.append((k, cells, list(cells)))
+    for row_no, (k, cells, _) in enumerate(rows, 1):
         yield Row(Provenance(rel, table=table, row=row_no, line=k + 1), tuple(cells))
 
 
-def _join(above: str, more: str) -> str:
-    """A cell's next line: a new list item (it starts with a marker) on a line of its own, else a wrap."""
+def _column_room(starts: list[int], rows: list[list[str]]) -> list[int]:
+    """Display width a column's text fills before it wraps: up to the next column, less the gap;
+    for the last column, the widest line printed in it."""
+    room = [nxt - col - 2 for col, nxt in zip(starts, starts[1:])]
+    room.append(max((_width(cells[-1]) for cells in rows if cells and cells[-1]), default=0))
+    return [max(2, r - 1) for r in room]
+
+
+def _join(above: str, more: str, full: bool = False) -> str:
+    """A cell's next line: a wrap when the line above filled the column (and the next one starts no
+    list item), else a line of its own."""
     if not more:
         return above
     if not above:
         return more
-    return above + ("\n" if _MARKER.match(more) or more[0] in _CIRCLED else "") + more
+    wrapped = full and not (_MARKER.match(more) or more[0] in _CIRCLED)
+    return above + ("" if wrapped else "\n") + more
 
 
 def _share_aligned(lines: list[str], starts: list[int]) -> bool:

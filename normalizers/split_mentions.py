@@ -23,18 +23,19 @@ __all__ = ["ItemSpan", "ParsedItem", "split_cell", "parse_item", "normalize_code
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚"
 _DOT = r"[.．]"
 # A list marker at the start of a line: "1." "1、" "①" "(1)" or a bare number followed by a space.
+# "1." before a digit is the start of a code ("1.1.5"); "1、" is a marker whatever follows.
 # OCR of scans: "@" is how chi_sim reads a circled number it cannot place ("@3.4.1档案…"), and a
 # comma before a Chinese character is the full stop of a label ("4，社会保障卡注销").
 _OCR_LABEL = r"@(?=[ \t]*\d)|\d{1,2}[，,](?=[\u3400-\u9fff])"
 _LINE_MARKER = re.compile(
-    rf"^[ \t]*(?:[{_CIRCLED}]|\d{{1,2}}[ \t]*[.、．](?![ \t]*\d)|\d{{1,2}}(?=[ \t])|[(（]\d{{1,2}}[)）]|{_OCR_LABEL})")
+    rf"^[ \t]*(?:[{_CIRCLED}]|\d{{1,2}}[ \t]*(?:、|[.．](?![ \t]*\d))|\d{{1,2}}(?=[ \t])|[(（]\d{{1,2}}[)）]|{_OCR_LABEL})")
 # An inline marker "2. " inside a flattened cell, after whitespace or at the start.
-_INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]*[.、．](?![ \t]*\d)[ \t]*")
+_INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]*(?:、|[.．](?![ \t]*\d))[ \t]*")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*(ol|ul|li|p|br|div|span)\b[^>]*>", re.I)
 _GROUP_OPENERS = {"ol", "ul", "p"}
 
 _CODE = re.compile(rf"(\d{{1,2}})[ \t]*{_DOT}[ \t]*(\d{{1,2}})(?:[ \t]*{_DOT}[ \t]*(\d{{1,2}}))?")
-_LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*[.、．](?![ \t]*\d)|(\d{{1,2}})[ \t]+(?=\S)|[(（](\d{{1,2}})[)）]"
+_LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*(?:、|[.．](?![ \t]*\d))|(\d{{1,2}})[ \t]+(?=\S)|[(（](\d{{1,2}})[)）]"
                           rf"|@(?=[ \t]*\d)|(\d{{1,2}})[，,](?=[\u3400-\u9fff]))[ \t]*")
 # The opening bracket is optional: OCR loses it before 承 ("（流动人员）承办：人才交流股）"), or
 # reads it as "{" or "〈"; it drops the colon or reads it as "；" ("（承办人才交流股）", "（承办；就业服务中心）").

@@ -30,7 +30,7 @@ _DUTY_WORDS = re.compile(r"牵头|负责|按照职责分工|会同|职责分工"
 _TAG = re.compile(r"<[^>]+>")
 _BUNDLE_NO = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]+)\s*$")
 # A role named inside an item cell: "必办事项：1.… 选办事项：1.…" (two sections of one column).
-_ROLE_MARK = re.compile(r"(必办事项|必做事项|必选事项|必办|必做|选办事项|情形事项|可选事项|选办|可选)\s*[:：]")
+_ROLE_MARK = re.compile(r"(必办事项|必做事项|必选事项|必办|必做|必选|选办事项|情形事项|可选事项|选办|可选|情形)\s*[:：]")
 _ROLE_OF_WORD = (("必", "required"), ("选", "situational"), ("情形", "situational"), ("可", "situational"))
 
 

@@ -42,12 +42,13 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # --- delimited ------------------------------------------------------------------------
 
 def _records(lines: list[str], start: int, delimiter: str):
-    """(first line, fields) of the csv records from ``start`` on (a quoted cell may span lines)."""
+    """(first line, fields, line after it) of the csv records from ``start`` on (a quoted cell may
+    span lines)."""
     reader = csv.reader((line + "\n" for line in lines[start:]), delimiter=delimiter, strict=False)
     line = start
     try:
         for record in reader:
-            yield line, record
+            yield line, record, start + reader.line_num
             line = start + reader.line_num
     except csv.Error:
         return
@@ -56,7 +57,7 @@ def _records(lines: list[str], start: int, delimiter: str):
 def _delimited_end(lines: list[str], start: int, delimiter: str) -> tuple[int, int]:
     """(end line, records of two fields or more) of a delimited table starting at ``start``."""
     end, wide, blanks = start, 0, 0
-    for line, record in _records(lines, start, delimiter):
+    for line, record, after in _records(lines, start, delimiter):
         if not any(f.strip() for f in record):
             blanks += 1
             if blanks > 3:
@@ -66,9 +67,7 @@ def _delimited_end(lines: list[str], start: int, delimiter: str) -> tuple[int, i
             break
         blanks = 0
         wide += 1
-        end = line + 1
-        while end < len(lines) and lines[end - 1].count('"') % 2 and end < line + 60:
-            end += 1          # a quoted cell went on over the next lines
+        end = after
     return end, wide
 
 
@@ -79,7 +78,7 @@ def delimited_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> t
         if delimiter not in line or (delimiter == "\t" and _CELL_PER_LINE.match(line)):
             continue
         end, wide = _delimited_end(lines, i, delimiter)
-        widths = [len(r) for _, r in _records(lines[:end], i, delimiter) if any(f.strip() for f in r)]
+        widths = [len(r) for _, r, _ in _records(lines[:end], i, delimiter) if any(f.strip() for f in r)]
         if wide < 2 or not widths:
             continue
         modal = max(set(widths), key=widths.count)
@@ -96,7 +95,7 @@ def delimited_rows(lines: list[str], start: int, end: int, rel: str, table: int,
     with the sheet: "附件1,,,,,") are running text."""
     row_no = 0
     header: tuple[str, ...] | None = None
-    for line, record in _records(lines[:end], start, delimiter):
+    for line, record, _ in _records(lines[:end], start, delimiter):
         if not any(f.strip() for f in record):
             continue
         cells = tuple(f.rstrip("\n") for f in record)

@@ -39,7 +39,7 @@ _LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*(?:、|[.
                           rf"|@(?=[ \t]*\d)|(\d{{1,2}})[，,](?=[\u3400-\u9fff]))[ \t]*")
 # The opening bracket is optional: OCR loses it before 承 ("（流动人员）承办：人才交流股）"), or
 # reads it as "{" or "〈"; it drops the colon or reads it as "；" ("（承办人才交流股）", "（承办；就业服务中心）").
-_UNIT = re.compile(r"[（({〈]?[ \t]*承办(?:部门|单位)?[ \t]*[：:∶；;]?[ \t]*([^（）()]*)[）)]")
+_UNIT = re.compile(r"[（({〈]?[ \t]*承[办辦](?:部门|部門|单位|單位)?[ \t]*[：:∶；;]?[ \t]*([^（）()]*)[）)]")
 # ".办理开除备案": the full stop of a list label whose number OCR lost
 _LOST_NUMBER = re.compile(r"^[.．](?=[\u3400-\u9fff])")
 _INNER_CODE = re.compile(rf"(?<=[含；;、，,（(])[ \t]*{_CODE.pattern}[ \t]*(?=\D)")
@@ -155,7 +155,7 @@ def _continues(previous: str, line: str) -> bool:
     """Only a "（承办：…）" annotation continues the item above (or its tail "办：…" when a scan's
     OCR took the wrap after "（承" for a paragraph end): in Word and PDF cells every line break
     is a paragraph, and an unclosed bracket is a printing slip, not a wrap."""
-    return re.match(r"^(?:[（({〈][ \t]*承办|办[ \t]*[：:∶])", line.strip()) is not None
+    return re.match(r"^(?:[（({〈][ \t]*承[办辦]|[办辦][ \t]*[：:∶])", line.strip()) is not None
 
 
 def _marker_number(line: str) -> int | None:

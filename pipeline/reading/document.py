@@ -104,6 +104,8 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
         if deadline is not None:
             deadline.check(f"table {table}")
         results.append(read_table(list(group), context))
+        if results[-1].layout is not None and results[-1].layout.kind:
+            context = replace(context, previous=results[-1].layout)
     prose = read_prose(rows, nlp)
     if prose.mentions:
         results.append(prose)

@@ -91,6 +91,7 @@ class ReadingContext:
     index: CatalogIndex | None = None
     bundle_names: tuple[str, ...] = ()   # national bundle names and aliases (name keys)
     title: str = ""
+    previous: "TableLayout | None" = None   # the layout of the table before, which a table without a header may continue
 
 
 # --- header ---------------------------------------------------------------------------
@@ -361,6 +362,15 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
     """The layout of one table (its rows in order, the header somewhere among the first ones)."""
     width = max((len(r.cells) for r in rows), default=0)
     header_rows = find_header(rows, context.headers)
+    previous = context.previous
+    if not header_rows and previous is not None and previous.kind and len(previous.columns) == width:
+        start = _first_data_row(rows)
+        columns = tuple(ColumnRole(c.field, "as in the table before: this one continues it", c.header, c.content)
+                        for c in previous.columns)
+        where = rows[start].where.describe() if rows else ""
+        return TableLayout(previous.kind, columns, (), start, previous.kind_reason + ", continued",
+                           (f"{where}: a table without a header row, as wide as the one before: read as its "
+                            f"continuation",))
     data_from = header_rows[-1] + 1 if header_rows else _first_data_row(rows)
     headers = _column_headers(rows, header_rows, width)
     data = rows[data_from:data_from + _SAMPLE_ROWS]

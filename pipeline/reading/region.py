@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from normalizers.repair_text import to_simplified
 from pipeline.catalog.gazetteer import Gazetteer, Place
 from pipeline.core.records import Row
 
@@ -45,15 +46,17 @@ def detect_title(rows: list[Row]) -> str:
 
 
 def detect_region(title: str, rows: list[Row], gazetteer: Gazetteer) -> Place | None:
+    """The place a document is from; traditional characters (白銀區) are read as simplified (白银区)."""
+    title = to_simplified(title)
     hits = gazetteer.find(title)
     if hits:
         return max(hits, key=lambda h: (_LEVEL_RANK[h[1].level], -h[0]))[1]
-    head = "\n".join((r.cells[0] or "") for r in rows[:12] if r.where.table == 0)
+    head = to_simplified("\n".join((r.cells[0] or "") for r in rows[:12] if r.where.table == 0))
     for m in _DOC_NUMBER.finditer(head):
         for prefix, region in gazetteer.doc_number_prefixes:
             if m.group(1).startswith(prefix):
                 return gazetteer.by_name(region)
-    text = "\n".join((c or "") for r in rows for c in r.cells)
+    text = to_simplified("\n".join((c or "") for r in rows for c in r.cells))
     counts = Counter(p for _, p in gazetteer.find(text))
     if not counts:
         return None

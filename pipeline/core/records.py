@@ -97,7 +97,7 @@ class Mention:
     """One item named in a cell, with the list context it sits in."""
 
     where: Provenance
-    list_kind: str               # one of LIST_KINDS except "catalog"
+    list_kind: str               # one of LIST_KINDS
     seq: int                     # position within its scenario/list, 1-based
     printed: str                 # text as printed (noise included)
     text: str                    # repaired, simplified, printed codes removed

@@ -78,7 +78,7 @@ _MATCH = (
 ITEM_COLUMNS = (
     _c("mention_id", "str", "stable id of the mention (hash of its provenance and text)"),
     _SOURCE,
-    _c("list_kind", "str", "bundle | speedup | hotlist"),
+    _c("list_kind", "str", "bundle | speedup | hotlist | catalog (the service item of a catalog-list row)"),
     *_PLACE,
     _c("bundle_no", "str", "bundle number as printed (speed-up and hot lists: the row number)"),
     _c("bundle_name", "str", "bundle (一件事) name as printed"),
@@ -144,7 +144,7 @@ TABLES: tuple[Table, ...] = (
         _c("notes", "str", "notes (备注), one per line"),
         *_WHERE, _LINE,
     ), ("source", "page", "table", "row", "line")),
-    Table("items", "one row per item mention of a bundle, speed-up or hot list", ITEM_COLUMNS, _ITEM_SORT),
+    Table("items", "one row per item mention of a bundle, speed-up, hot or catalog list", ITEM_COLUMNS, _ITEM_SORT),
     Table("speedup", "speed-up list (提速办) rows: the items table's speedup mentions with their time limits",
           _pick("mention_id source region province level bundle_no seq raw_text item_text unit current_limit "
                 "target_limit codes canonical_id canonical_name needs_review page table row line"), _ITEM_SORT),

@@ -116,7 +116,12 @@ def _split(codes: str) -> set[str]:
 
 
 def score_items(predicted: pd.DataFrame, gold: dict, catalog_rows: pd.DataFrame | None = None) -> Score:
-    """Score one document's predicted mentions (rows of items.csv) against its gold labels."""
+    """Score one document's predicted mentions (rows of items.csv) against its gold labels.
+
+    Mentions of catalog-list rows are left out: the gold labels a catalog list by its rows
+    (``catalog_rows``), not by codes.
+    """
+    predicted = predicted[predicted["list_kind"] != "catalog"].reset_index(drop=True)
     golds = gold_items(gold)
     used: set[int] = set()
     pairs: list[tuple[dict, pd.Series | None, bool]] = []

@@ -378,3 +378,13 @@ def _read_catalog_rows(data: list[tuple[Row, dict]], out: TableResult) -> None:
             continue
         last = values
         out.catalog_entries.append(CatalogEntry(replace(row.where, cell=0), **values))
+        # its service item (the sub-item, else the main item) is mapped onto the national catalog too
+        name = next((cells[k] for k in ("sub", "main") if k in cells and _plain(cells[k])), None)
+        if name is not None:
+            col, printed = name
+            parsed = parse_item(printed)
+            out.mentions.append(Mention(
+                where=replace(row.where, cell=col), list_kind="catalog", seq=len(out.catalog_entries),
+                printed=printed.strip(), text=repair(parsed.text), end=len(printed.strip()),
+                printed_codes=parsed.codes, bundle_no=values["no"], scenario_name=values["category"],
+                bundle_name=values["main"], role="item"))

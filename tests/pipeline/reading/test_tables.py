@@ -69,8 +69,9 @@ def _counts(result) -> dict:
 
 
 def _gold_counts(gold: dict, kind: str) -> dict:
-    if kind == "catalog":
-        return {"bundles": 0, "scenarios": 0, "mentions": 0, "catalog_rows": len(gold["catalog_rows"])}
+    if kind == "catalog":   # each row's service item is a mention too
+        return {"bundles": 0, "scenarios": 0, "mentions": len(gold["catalog_rows"]),
+                "catalog_rows": len(gold["catalog_rows"])}
     if kind == "bundle":
         return {"bundles": len(gold["bundles"]), "scenarios": sum(len(b["scenarios"]) for b in gold["bundles"]),
                 "mentions": sum(1 for g in gold_items(gold) if g["list_kind"] == "bundle"), "catalog_rows": 0}
@@ -100,3 +101,11 @@ def test_flattened_rows_holding_several_scenarios_are_split_as_the_gold_has_them
     result = read_table(seed_tables("002")[0], _context("002"))
     want = {(b["no"], s["code"]) for b in gold["bundles"] for s in b["scenarios"]}
     assert {(s.bundle_no, s.code) for s in result.scenarios} == want
+
+
+def test_the_service_items_of_a_catalog_list_are_mentions_of_kind_catalog():
+    gold = seed_gold("004")
+    result = read_table(seed_tables("004")[0], _context("004"))
+    subs = [r["sub"] or r["main"] for r in gold["catalog_rows"]]
+    assert [m.list_kind for m in result.mentions] == ["catalog"] * len(subs)
+    assert [m.printed for m in result.mentions] == subs

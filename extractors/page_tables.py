@@ -27,6 +27,7 @@ class PageTable:
     row_pages: list[int]
     page_tops: set[int] = field(default_factory=set)   # indexes of rows printed first on a page
     ruled: bool = True
+    columns: list[float] = field(default_factory=list)  # column starts of a table without ruling lines
 
 
 def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
@@ -35,7 +36,7 @@ def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
     for _, _, item in items:
         prev = out[-1] if out else None
         if isinstance(item, PageTable) and isinstance(prev, PageTable) and item.page == prev.row_pages[-1] + 1 \
-                and len(item.rows[0]) == len(prev.rows[0]) and item.ruled and prev.ruled:
+                and len(item.rows[0]) == len(prev.rows[0]) and item.ruled == prev.ruled:
             _append_continued(prev, drop_repeated_headers(prev, item))
             continue
         out.append(item)

@@ -40,12 +40,8 @@ from extractors.page_tables import (
     fill_merged,
     stitch_page_breaks,
 )
-from extractors.pdf_lines import (
-    Cell,
-    Line,
-    chars_to_lines,
-    split_at_gaps,
-)
+from extractors.pdf_lines import Cell, Line, chars_to_lines
+from extractors.pdf_unruled import words_to_table
 from pipeline.core.errors import (
     ConfigError,
     EncryptedInput,
@@ -99,10 +95,12 @@ def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *,
 def _rows(pdf: pdfplumber.PDF, rel: str, settings: PdfSettings, deadline: Deadline,
           headers: HeaderVocabulary) -> Iterator[Row]:
     items: list[tuple[int, float, object]] = []   # (page, top, Line | PageTable)
+    columns: list[float] = []                     # of an unruled table on the page before
     with pdf:
         for page_no, page in enumerate(pdf.pages, 1):
             deadline.check(f"page {page_no}")
-            tables, text_lines = page_to_tables(page, page_no, settings, headers)
+            tables, text_lines = page_to_tables(page, page_no, settings, headers, columns)
+            columns = next((t.columns for t in tables if t.columns), [])
             items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in text_lines]
     items.sort(key=lambda it: (it[0], it[1]))
     yield from tables_to_rows(stitch_page_breaks(items), rel, settings)
@@ -173,8 +171,10 @@ def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
         return
 
 
-def page_to_tables(page, page_no: int, settings: PdfSettings, headers: HeaderVocabulary | None = None) -> tuple[list[PageTable], list[Line]]:
-    """Tables found on one page and the printed lines outside them."""
+def page_to_tables(page, page_no: int, settings: PdfSettings, headers: HeaderVocabulary | None = None,
+                   columns_before: list[float] | None = None) -> tuple[list[PageTable], list[Line]]:
+    """Tables found on one page and the printed lines outside them (``columns_before``: of an
+    unruled table on the page before, which this page may go on with)."""
     chars = [c for c in page.chars if c["text"].strip()]
     found = page.find_tables()
     tables, inside = [], set()
@@ -201,7 +201,8 @@ def page_to_tables(page, page_no: int, settings: PdfSettings, headers: HeaderVoc
     outside = [ch for k, ch in enumerate(chars) if k not in inside]
     lines = chars_to_lines(outside, *_line_settings(settings))
     if not tables:
-        table, lines = words_to_table(lines, page_no, settings, headers or HeaderVocabulary.default())
+        table, lines = words_to_table(lines, page_no, settings.column_gap, headers or HeaderVocabulary.default(),
+                                      columns_before)
         tables = [table] if table else []
     for ln in lines:
         ln.page = page_no
@@ -230,34 +231,6 @@ def _grid_of(ft) -> tuple[tuple[list[float], list[float], dict], dict, tuple]:
                 for cc in range(c0, c1 + 1):
                     anchors[(rr, cc)] = (r, c)
     return (xs, ys, anchors), cells, tuple(ft.bbox)
-
-
-def words_to_table(lines: list[Line], page_no: int, settings: PdfSettings, headers: HeaderVocabulary) -> tuple[PageTable | None, list[Line]]:
-    """A table without ruling lines: a header line, then lines split into columns at wide gaps."""
-    chunks = [split_at_gaps(ln, settings.column_gap) for ln in lines]
-    start = next((i for i, ch in enumerate(chunks) if len(ch) >= 2 and headers.is_header([c.text for c in ch])), None)
-    if start is None:
-        return None, lines
-    step = max(1.0, (lines[start + 1].top - lines[start].top) if start + 1 < len(lines) else 15.0)
-    end = start + 1
-    while end < len(lines) and lines[end].top - lines[end - 1].top <= 1.8 * step:
-        end += 1
-    starts = sorted({round(c.x0) for ch in chunks[start:end] for c in ch})
-    columns = [x for i, x in enumerate(starts) if i == 0 or x - starts[i - 1] > settings.column_gap]
-    rows: list[list[Cell | None]] = []
-    for ch in chunks[start:end]:
-        cells = [Cell(x, columns[i + 1] if i + 1 < len(columns) else 10_000.0) for i, x in enumerate(columns)]
-        for piece in ch:
-            cells[bisect_right(columns, piece.x0 + settings.column_gap / 2) - 1].lines.append(piece)
-        if rows and not cells[0].lines:   # no first-column text: the row above goes on
-            for old, new in zip(rows[-1], cells):
-                old.lines += new.lines
-        else:
-            rows.append(cells)
-    bbox = (min(ln.x0 for ln in lines[start:end]), lines[start].top, max(ln.x1 for ln in lines[start:end]),
-            lines[end - 1].top)
-    table = PageTable(page_no, bbox, rows, [page_no] * len(rows), {0}, ruled=False)
-    return table, lines[:start] + lines[end:]
 
 
 def tables_to_rows(items: list[object], rel: str, settings: PdfSettings) -> Iterator[Row]:

@@ -112,9 +112,12 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
     warnings = [w for r in results for w in r.warnings] + duplicated_row_warnings(rows)
     kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
     if not kinds:
+        unplaced = sorted({h for r in results if r.layout is not None for h in r.layout.unplaced})
+        cells = f" (header cells not placed: {' | '.join(unplaced)})" if unplaced else ""
         raise StructureNotRecognised(
-            "no bundle, speed-up, hot or catalog list was found", where=rel,
-            hint="check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; "
+            f"no bundle, speed-up, hot or catalog list was found{cells}", where=rel,
+            hint="check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; a header "
+                 "word this tool does not know can be added to raw/catalog/header_words.tsv (word, field, source); "
                  "if the list is a scan, run it through OCR")
     title = context.title
     place = detect_region(title, rows, catalog.gazetteer)

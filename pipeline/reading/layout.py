@@ -295,6 +295,12 @@ def _one_column_each(roles: list[ColumnRole], columns: list[list[str]], context:
                                    out[times[0]].header)
         out[times[1]] = ColumnRole("target_limit", out[times[1]].how + ", the second of two time columns",
                                    out[times[1]].header)
+    by_content = [i for i, r in enumerate(out) if r.field == "items" and r.how.startswith("content")]
+    if len(by_content) == 2 and not any(r.field in ("required", "situational") for r in out):
+        # two columns of items and no header to tell them: the first holds the required items
+        for i, role in zip(by_content, ("required", "situational")):
+            out[i] = ColumnRole(role, out[i].how + f", the {'first' if role == 'required' else 'second'} of two "
+                                                   f"item columns", out[i].header, out[i].content)
     seen: dict[str, int] = {}
     for i, r in enumerate(out):
         if r.field not in _SINGLE:

@@ -1,0 +1,50 @@
+"""The layout reader on the generated layouts of the seeds' lists: floors per half.
+
+The floors guard what was measured (``python -m pipeline.bench layouts``); the tuning half was
+tuned on, the held-back half never was, and its floors sit below the issue's targets where the
+reader does not reach them yet (web copies, PDFs without ruling lines: see the issue note).
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.bench.layouts import layouts
+from tests.conftest import CATALOG, GOLD
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    if not GOLD.exists():
+        pytest.skip(f"gold labels not found at {GOLD}")
+    return layouts(tmp_path_factory.mktemp("layouts"), CATALOG, "all")
+
+
+def _half(result, half):
+    return result["groups"][(half, "ALL")]
+
+
+def test_every_list_is_rendered_in_at_least_40_layouts(result):
+    per_list = {}
+    for v in result["variants"]:
+        per_list[v["list"]] = per_list.get(v["list"], 0) + 1
+    assert len(per_list) == 7 and min(per_list.values()) >= 40, per_list
+
+
+def test_the_halves_are_split_by_family(result):
+    halves = {}
+    for v in result["variants"]:
+        halves.setdefault(v["family"], set()).add(v["half"])
+    assert all(len(h) == 1 for h in halves.values())
+    assert {h for hs in halves.values() for h in hs} == {"tune", "held"}
+
+
+@pytest.mark.parametrize("half, recovered, f1, unflagged, refused", [
+    ("tune", 0.99, 0.99, 0.995, 0),
+    ("held", 0.91, 0.94, 0.985, 1),
+])
+def test_floors(result, half, recovered, f1, unflagged, refused):
+    g = _half(result, half)
+    s = g["ours"]
+    assert s.recovered_share >= recovered and s.f1 >= f1 and s.unflagged_precision >= unflagged, s.as_dict()
+    assert g["refused"] <= refused
+    assert s.f1 > g["base"].f1 + 0.1     # well above the naive baseline measured in the same run

@@ -53,6 +53,8 @@ def _add_limit_options(run) -> None:
     run.add_argument("--max-unpacked-mb", type=float, help="refuse Word files that unpack to more (default 200)")
     run.add_argument("--max-unpack-ratio", type=int, help="refuse Word members packed tighter than this (default 200)")
     run.add_argument("--max-seconds", type=float, help="stop reading a file after this many seconds (default 120)")
+    run.add_argument("--max-cells", type=int,
+                     help="refuse spreadsheets, web pages and OFD files laid out over more cells (default 1000000)")
 
 
 def _run_options(args):
@@ -60,7 +62,7 @@ def _run_options(args):
     from pipeline.core.limits import limits_from_options
     from pipeline.runner.runner import RunOptions
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
-                                 args.max_seconds)
+                                 args.max_seconds, args.max_cells)
     return RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root, limits=limits,
                       password=args.password, cache_dir=args.cache, use_cache=not args.no_cache, jobs=args.jobs,
                       progress=True)
@@ -129,7 +131,7 @@ def _run_explain(args) -> int:
     if not args.file.exists():
         raise PipelineError(f"input {args.file} does not exist", hint="check the path")
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
-                                 args.max_seconds)
+                                 args.max_seconds, args.max_cells)
     reader = FileReader(args.catalog, load_manifest(args.root / "manifest.tsv"), limits, args.password)
     print(explain(args.file, reader, relative_name(args.file, args.root)))
     return 0
@@ -147,17 +149,22 @@ def _run_diff(args) -> int:
 
 
 def _expand(inputs: list[Path], root: Path, catalog: Path) -> list[Path]:
-    from pipeline.runner.runner import discover_inputs
+    """The files to read; folders are searched (what they hold beside documents is kept as ``skipped``)."""
+    from pipeline.runner.runner import DiscoveredInputs, discover_inputs
     if not inputs:
         return discover_inputs(root, catalog)
-    files: list[Path] = []
+    files = DiscoveredInputs()
+    skipped: list[str] = []
     for path in inputs:
         if path.is_dir():
-            files.extend(discover_inputs(path, catalog))
+            found = discover_inputs(path, catalog)
+            files.extend(found)
+            skipped += found.skipped
         elif path.exists():
             files.append(path)
         else:
             raise PipelineError(f"input {path} does not exist", hint="check the path")
+    files.skipped = tuple(skipped)
     return files
 
 

@@ -57,6 +57,13 @@ class Row:
     # (0..1, ``None`` where merged) and the cell's box in PDF points (x0, top, x1, bottom).
     confidences: tuple[float | None, ...] = field(default=(), compare=False)
     boxes: tuple[tuple[float, float, float, float] | None, ...] = field(default=(), compare=False)
+    # Spreadsheets only ("" / ``()`` elsewhere): the sheet's name, and per cell its reference as a
+    # spreadsheet shows it (``Sheet1!C12``; covered positions of a merge too).
+    sheet: str = field(default="", compare=False)
+    refs: tuple[str, ...] = field(default=(), compare=False)
+    # What the extractor tells the reader about the file at this row (e.g. a hidden sheet skipped);
+    # the first row of a file carries the file's notes. ``()`` when there is nothing to say.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True, order=True)

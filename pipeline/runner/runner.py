@@ -34,7 +34,7 @@ from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
 from pipeline.runner.workers import FileReader, read_all
 
-__all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "DEFAULT_RAW"]
+__all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "DiscoveredInputs", "SKIPPED_KINDS", "DEFAULT_RAW"]
 
 DEFAULT_RAW = Path("raw")
 _SKIP_NAMES = {"manifest.tsv", "README.md", ".gitkeep"}
@@ -63,6 +63,7 @@ class RunReport:
     warnings: tuple[str, ...] = ()
     out_dir: str = ""
     reused: int = 0                   # files whose cached result was used
+    skipped: tuple[str, ...] = ()     # files beside the lists that are no document (notes, JSON, images …)
 
     @property
     def exit_code(self) -> int:
@@ -73,20 +74,60 @@ class RunReport:
                  f"mentions, {self.needs_review} flagged for review -> {self.out_dir}"]
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"refused: {r}" for r in self.refused]
+        lines += [f"skipped: {s}" for s in self.skipped]
         return "\n".join(lines)
 
 
 def discover_inputs(root: Path, catalog_dir: Path) -> list[Path]:
-    """Every document under ``root`` except the catalog folder and the manifest, sorted."""
+    """Every document under ``root`` except the catalog folder and the manifest, sorted.
+
+    Files that are no kind of document the tool reads (notes, JSON, images … beside the lists:
+    ``SKIPPED_KINDS``, told by the name unless the leading bytes are a document's) are left out;
+    the list returned names them, with what they are, in its ``skipped`` (``DiscoveredInputs``)
+    and the run's report lists them.
+    """
     skip = {catalog_dir.resolve(), (root / "catalog").resolve()}
-    found = []
+    found = DiscoveredInputs()
+    skipped = []
     for path in sorted(root.rglob("*")):
         if not path.is_file() or path.name in _SKIP_NAMES or path.name.startswith("."):
             continue
         if skip & set(path.resolve().parents):
             continue
+        what = SKIPPED_KINDS.get(path.suffix.lower())
+        if what and not _starts_like_a_document(path):
+            skipped.append(f"{relative_name(path, root)} ({what}, not a list)")
+            continue
         found.append(path)
+    found.skipped = tuple(skipped)
     return found
+
+
+# name suffix -> what such a file is; discovery leaves these out (a file given by name is still read)
+SKIPPED_KINDS = {
+    **{s: "notes" for s in (".md", ".markdown", ".rst", ".log", ".org")},
+    **{s: "data" for s in (".json", ".jsonl", ".yaml", ".yml", ".toml", ".ini", ".parquet", ".sqlite", ".db")},
+    **{s: "an image" for s in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".heic",
+                               ".ico")},
+    **{s: "audio or video" for s in (".mp3", ".mp4", ".wav", ".m4a", ".mov", ".avi")},
+    **{s: "a program or script" for s in (".py", ".sh", ".bat", ".exe", ".dll", ".js", ".css")},
+}
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+
+
+def _starts_like_a_document(path: Path) -> bool:
+    """True when the bytes are a document's whatever the name says (a PDF saved as .png is read)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8).startswith(_DOCUMENT_MAGIC)
+    except OSError:
+        return False
+
+
+class DiscoveredInputs(list):
+    """The input files found (a list of paths), and ``skipped``: the files left out, each with what it is."""
+
+    skipped: tuple[str, ...] = ()
 
 
 def relative_name(path: Path, root: Path) -> str:
@@ -114,7 +155,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
         unchanged = previous.report_if_unchanged(run_key) if previous else None
         if unchanged is not None:       # same files, catalog and code as the run that wrote out/
-            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order))
+            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs))
         kept = previous.unchanged(order, keys) if previous else set()
         base = previous.base_frames(kept) if kept else None
         if base is None:
@@ -163,7 +204,12 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         staging.commit()
     finally:
         staging.abandon()
-    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept))
+    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept), skipped=_skipped(inputs))
+
+
+def _skipped(inputs) -> tuple[str, ...]:
+    """What ``discover_inputs`` left out of ``inputs`` (nothing for a plain list of paths)."""
+    return tuple(sorted(getattr(inputs, "skipped", ())))
 
 
 def _digest(secret: str | None) -> str:

@@ -1,45 +1,57 @@
 """The format dispatcher: a file -> its extractor's `Row`s, the format told by the file's leading bytes.
 
-``extract_rows`` picks the format (``sniff_format``), not trusting the file's name. Before
-anything is parsed it refuses, each with a message naming the file, the reason and what to
-do: empty files, files over the size limit, zip bombs, old binary Office files
-(.doc/.wps/.xls), Excel workbooks, images, RTF, archives, and files whose name claims a
-binary format (.pdf, .docx, .doc …) that their bytes are not. A scanned PDF (page images,
-no text layer) goes to the OCR reader when it can run here.
+``extract_rows`` picks the format (``sniff_format``), not trusting the file's name:
+- ``%PDF-`` -> pdf; a zip package by its members: ``word/document.xml`` -> docx,
+  ``xl/workbook.xml`` -> xlsx (.xlsx/.xlsm), ``mimetype`` of an OpenDocument spreadsheet or
+  text -> ods / odt, ``OFD.xml`` -> ofd;
+- an OLE2 compound file (D0CF11E0) by its directory: a ``WordDocument`` stream -> doc (Word
+  .doc and Kingsoft .wps), ``Workbook``/``Book`` -> xls (Excel .xls and WPS .et), an
+  ``EncryptedPackage`` -> refused as password protected;
+- ``{\\rtf`` -> rtf; ``<!DOCTYPE html``, ``<html`` or ``<table`` after blanks and a BOM -> html;
+  ``MIME-Version`` with ``multipart/related`` -> mht (a web archive); other text -> txt
+  (CSV included).
+Before anything is parsed it refuses, each with a message naming the file, the reason and what
+to do: empty files, files over the size limit, zip bombs, images, archives, other Office files,
+and files whose name claims a binary format (.pdf, .docx, .xlsx …) that their bytes are not.
+A scanned PDF (page images, no text layer) goes to the OCR reader when it can run here.
 """
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
+from pipeline.core.errors import EncryptedInput, UnreadableInput, UnsupportedFormat
 from pipeline.core.header_words import HeaderVocabulary
-from pipeline.core.errors import UnreadableInput, UnsupportedFormat
 from pipeline.core.limits import Deadline, Limits, check_file_size, check_zip_members
 from pipeline.core.records import Row
 
 __all__ = ["extract_rows", "sniff_format", "FORMATS"]
 
-FORMATS = ("docx", "pdf", "txt")
+# What sniff_format answers; each has a reader (doc, rtf and odt through LibreOffice).
+FORMATS = ("doc", "docx", "html", "mht", "ods", "odt", "ofd", "pdf", "rtf", "txt", "xls", "xlsx")
 
 _SAVE_AS_DOCX = "open it in Word/WPS and save it as .docx (or print it to PDF)"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # leading bytes -> (what the file is, what to do)
 _REFUSED_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old binary Office file (.doc/.wps/.xls) or an encrypted Office file",
-     _SAVE_AS_DOCX + "; remove any password first"),
-    (b"{\\rtf", "an RTF document", _SAVE_AS_DOCX),
     (b"\x89PNG", "an image (PNG), not a document", "put the scan into a PDF and run it through OCR"),
     (b"\xff\xd8\xff", "an image (JPEG), not a document", "put the scan into a PDF and run it through OCR"),
     (b"GIF8", "an image (GIF), not a document", "put the scan into a PDF and run it through OCR"),
     (b"II*\x00", "an image (TIFF), not a document", "put the scan into a PDF and run it through OCR"),
     (b"MM\x00*", "an image (TIFF), not a document", "put the scan into a PDF and run it through OCR"),
+    (b"BM", "an image (BMP), not a document", "put the scan into a PDF and run it through OCR"),
     (b"Rar!", "a RAR archive", "unpack it and give the documents inside"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it and give the documents inside"),
     (b"\x1f\x8b", "a gzip archive", "unpack it and give the documents inside"),
 )
 # names that promise a binary format; if the bytes are not that format, the name lies
 _BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word (.docx)", ".doc": "Word (.doc)", ".wps": "WPS",
-                    ".xlsx": "Excel", ".xls": "Excel", ".et": "WPS spreadsheet", ".ofd": "OFD"}
+                    ".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".et": "WPS spreadsheet",
+                    ".ods": "OpenDocument spreadsheet", ".odt": "OpenDocument text", ".ofd": "OFD"}
+_ODF_KINDS = {b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+              b"application/vnd.oasis.opendocument.text": "odt"}
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<table", b"<head", b"<body", b"<meta")
 
 
 def sniff_format(path: Path, rel: str = "", limits: Limits = Limits()) -> str:
@@ -48,17 +60,24 @@ def sniff_format(path: Path, rel: str = "", limits: Limits = Limits()) -> str:
     size = path.stat().st_size
     check_file_size(size, rel, limits)
     with path.open("rb") as fh:
-        head = fh.read(1024)
+        head = fh.read(4096)
     if not head.strip():
         raise UnreadableInput("the file is empty" if not head else "the file is empty (blanks only)", where=rel,
                               hint="check that the right file was exported")
-    if b"%PDF-" in head:   # the header may follow a little junk (the PDF standard allows 1024 bytes)
+    if b"%PDF-" in head[:1024]:   # the header may follow a little junk (the PDF standard allows 1024 bytes)
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(path, rel, limits)
+    if head.startswith(_OLE_MAGIC):
+        return _sniff_ole(path, rel)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     for magic, what, hint in _REFUSED_MAGIC:
         if head.startswith(magic):
             raise UnsupportedFormat(what, where=rel, hint=hint)
+    markup = _markup_kind(head)
+    if markup:
+        return markup
     claimed = _BINARY_SUFFIXES.get(path.suffix.lower())
     if claimed:
         raise UnsupportedFormat(f"the name says {claimed} but the file is {_describe_text(head)}", where=rel,
@@ -66,10 +85,26 @@ def sniff_format(path: Path, rel: str = "", limits: Limits = Limits()) -> str:
     return "txt"
 
 
+def _text_head(head: bytes) -> bytes:
+    """The leading bytes lower-cased, BOM and blanks removed (UTF-16 read as such)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+
+
+def _markup_kind(head: bytes) -> str:
+    low = _text_head(head)
+    if low.startswith((b"<?xml", b"<!--")) and b"<html" in low[:1024]:
+        return "html"
+    if low.startswith(_HTML_STARTS):
+        return "html"
+    if b"mime-version" in low[:1024] and b"multipart/related" in low:
+        return "mht"
+    return ""
+
+
 def _describe_text(head: bytes) -> str:
-    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in low[:200]:
-        return "a web page (HTML) saved under that name"
+    low = _text_head(head)
     if low.startswith(b"mime-version"):
         return "a web archive (MHT) saved under that name"
     if sum(32 <= b < 127 or b in b"\t\r\n" or b >= 0x80 for b in head) < len(head) * 0.9:
@@ -82,19 +117,50 @@ def _sniff_zip(path: Path, rel: str, limits: Limits) -> str:
         with zipfile.ZipFile(path) as zf:
             check_zip_members(zf, rel, limits)
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as err:
-        raise UnsupportedFormat(f"the file starts like a ZIP archive (.docx) but is damaged or cut short "
-                                f"({type(err).__name__})", where=rel,
-                                hint="re-download it, or open it in Word/WPS and save it again as .docx") from err
+            mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as err:
+        raise UnsupportedFormat(f"the file starts like a ZIP package (.docx/.xlsx/.ods/.ofd) but is damaged or cut "
+                                f"short ({type(err).__name__})", where=rel,
+                                hint="re-download it, or open it in Word/Excel/WPS and save it again") from err
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
-        raise UnsupportedFormat("this is an Excel workbook (.xlsx), not a Word/PDF/text list", where=rel,
-                                hint="save the sheet as PDF or export it as text")
-    if "EncryptedPackage" in names or "ppt/presentation.xml" in names:
-        raise UnsupportedFormat("an Office file that is not a Word document", where=rel, hint=_SAVE_AS_DOCX)
-    raise UnsupportedFormat("a ZIP archive that is not a Word document", where=rel,
-                            hint="unpack it and give the .docx/.pdf inside")
+        return "xlsx"
+    if mimetype in _ODF_KINDS and "content.xml" in names:
+        return _ODF_KINDS[mimetype]
+    if "OFD.xml" in names:
+        return "ofd"
+    if "xl/workbook.bin" in names:
+        raise UnsupportedFormat("an Excel binary workbook (.xlsb)", where=rel,
+                                hint="open it in Excel/WPS and save it as .xlsx")
+    if "ppt/presentation.xml" in names or mimetype.startswith(b"application/vnd.oasis.opendocument."):
+        raise UnsupportedFormat("an Office file that is not a Word document or a spreadsheet (a presentation?)",
+                                where=rel, hint=_SAVE_AS_DOCX)
+    raise UnsupportedFormat("a ZIP archive that is not a Word document, a spreadsheet or an OFD file", where=rel,
+                            hint="unpack it and give the .docx/.xlsx/.pdf inside")
+
+
+def _sniff_ole(path: Path, rel: str) -> str:
+    """doc or xls, from the streams of an OLE2 compound file."""
+    import olefile
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+    except Exception as err:   # olefile raises OSError and others on damage
+        raise UnreadableInput(f"an old binary Office file (.doc/.wps/.xls/.et) that is damaged or cut short "
+                              f"({type(err).__name__})", where=rel,
+                              hint="re-download it, or open it in Word/Excel/WPS and save it again") from err
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        raise EncryptedInput("an Office file that is password protected (encrypted)", where=rel,
+                             hint="open it in Word/Excel/WPS with its password and save it without one")
+    if "WordDocument" in streams:
+        return "doc"
+    if "Workbook" in streams or "Book" in streams:
+        return "xls"
+    if "PowerPoint Document" in streams:
+        raise UnsupportedFormat("a PowerPoint presentation (.ppt)", where=rel, hint=_SAVE_AS_DOCX)
+    raise UnsupportedFormat("an old binary Office file that is neither a Word document nor a workbook", where=rel,
+                            hint=_SAVE_AS_DOCX)
 
 
 def extract_rows(path: Path, rel: str, settings: object | None = None, *, deadline: Deadline | None = None,
@@ -115,6 +181,18 @@ def extract_rows(path: Path, rel: str, settings: object | None = None, *, deadli
     if kind == "docx":
         from extractors import docx
         return docx.extract_rows(path, rel, *extra, deadline=deadline)
+    if kind in ("xlsx", "xls", "ods"):
+        from extractors import sheets
+        return sheets.extract_rows(path, rel, *extra, deadline=deadline, kind=kind)
+    if kind in ("html", "mht"):
+        from extractors import html
+        return html.extract_rows(path, rel, *extra, deadline=deadline, kind=kind)
+    if kind in ("doc", "rtf", "odt"):
+        from extractors import office
+        return office.extract_rows(path, rel, *extra, deadline=deadline, kind=kind)
+    if kind == "ofd":
+        from extractors import ofd
+        return ofd.extract_rows(path, rel, *extra, deadline=deadline)
     from extractors import pdf
     try:
         return pdf.extract_rows(path, rel, *extra, deadline=deadline, password=password, headers=headers)

@@ -116,8 +116,8 @@ def check_package(path: Path, rel: str, limits: Limits = Limits()) -> None:
             with zf.open(info) as fh:
                 prolog = fh.read(_PROLOG_BYTES)
             if any(mark in prolog for mark in _ENTITY_MARKS):
-                raise HostileInput(f"part {info.filename} declares a DOCTYPE or XML entities, which Word never "
-                                   f"writes (an entity bomb or an attempt to read other files)", where=rel,
+                raise HostileInput(f"part {info.filename} declares a DOCTYPE or XML entities, which Word, Excel "
+                                   f"and WPS never write (an entity bomb or an attempt to read other files)", where=rel,
                                    hint="do not open this file; ask the publisher for a clean copy")
 
 

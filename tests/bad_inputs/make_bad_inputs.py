@@ -8,7 +8,8 @@ misnamed or oddly encoded, derived from the real seeds (raw/*.txt) and fixtures
 It also writes ``manifest.tsv`` giving one file the region "../../x".
 Everything is deterministic (no random bytes) and takes about a second; the biggest files
 are sparse (``huge.txt``) or compress to almost nothing (the zip bomb), so the corpus holds
-under 3 MB on disk. Needs pypdf and openpyxl (test extras).
+under 3 MB on disk. Needs pypdf, openpyxl and msoffcrypto-tool (test extras); the workbooks, web
+pages and Word files come from the format fixtures (tests/fixtures/formats, ``make_formats.py``).
 """
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ SEED_CATALOG = SEEDS / "004_eaa179039b1c9c6b.txt"       # 104-row service catalo
 PDF_LIST = FIXTURES / "prose_zibo_numbered_items.pdf"   # born-digital PDF, 淄博 list
 PDF_TABLE = FIXTURES / "bundle_qingdao_merged_cells.pdf"
 DOCX_LIST = FIXTURES / "prose_zibo_numbered_items.docx"
+FORMATS = FIXTURES / "formats"
+XLSX_LIST = FORMATS / "bundle_qingdao_merged_cells.xlsx"
+ODS_LIST = FORMATS / "bundle_qingdao_merged_cells.ods"
+XLS_LIST = FORMATS / "bundle_qingdao_merged_cells.xls"
+HTML_LIST = FORMATS / "catalog_social_insurance_merged_categories.html"
+DOC_LIST = FORMATS / "prose_zibo_numbered_items.doc"
 PASSWORD = "secret-2020"
 
 _MB = 1024 * 1024
@@ -253,10 +260,135 @@ def gzip_archive() -> bytes:
     return gzip.compress(SEED_QINGDAO.read_bytes(), mtime=0)
 
 
+# --- workbooks, web pages, OFD ----------------------------------------------------------------
+
+def _package_parts(source: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(source) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _bomb(parts: dict[str, bytes], member: str) -> bytes:
+    """A package plus a 64 MB member of zeros that packs to about 60 kB."""
+    buf = io.BytesIO(_zip(parts))
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open(member, "w", force_zip64=True) as fh:
+            chunk = bytes(_MB)
+            for _ in range(64):
+                fh.write(chunk)
+    return buf.getvalue()
+
+
+def xlsx_damaged() -> bytes:
+    """The 青岛 workbook with its first sheet's XML cut off in the middle."""
+    parts = _package_parts(XLSX_LIST)
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:400]
+    return _zip(parts)
+
+
+def xls_truncated() -> bytes:
+    data = XLS_LIST.read_bytes()
+    return data[: len(data) // 3]
+
+
+def xlsx_zip_bomb() -> bytes:
+    return _bomb(_package_parts(XLSX_LIST), "xl/media/image1.bin")
+
+
+def ods_zip_bomb() -> bytes:
+    return _bomb(_package_parts(ODS_LIST), "Pictures/image1.bin")
+
+
+def ofd_zip_bomb() -> bytes:
+    ofd = (b'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0" '
+           b'DocType="OFD"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+    return _bomb({"OFD.xml": ofd}, "Doc_0/Res/image1.bin")
+
+
+def ofd_damaged() -> bytes:
+    """The 白银 OFD with its first page's content cut off in the middle."""
+    parts = _package_parts(FORMATS / "bundle_baiyin_codes_units_landscape.ofd")
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    parts[page] = parts[page][: len(parts[page]) // 2]
+    return _zip(parts)
+
+
+def _with_entities(source: Path, part: str) -> bytes:
+    parts = _package_parts(source)
+    ents = ['<!ENTITY lol0 "哈哈">'] + [f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
+    doctype = f"<!DOCTYPE x [{''.join(ents)}<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+    xml = parts[part].decode("utf-8")
+    head, rest = xml.split("?>", 1) if xml.startswith("<?xml") else ("", xml)
+    parts[part] = ((head + "?>" if head else "") + doctype + rest.replace("</worksheet>", "</worksheet>", 1)).encode()
+    return _zip(parts)
+
+
+def xlsx_entity_bomb() -> bytes:
+    return _with_entities(XLSX_LIST, "xl/worksheets/sheet1.xml")
+
+
+def ods_external_entity() -> bytes:
+    return _with_entities(ODS_LIST, "content.xml")
+
+
+def xlsx_password() -> bytes:
+    """The 青岛 workbook encrypted with a password (Excel's "Encrypt with password": an OLE2 file)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+    out = io.BytesIO()
+    with XLSX_LIST.open("rb") as fh:
+        OOXMLFile(fh).encrypt(PASSWORD, out)
+    return out.getvalue()
+
+
+def _sheet(cells: dict[str, object], hidden: bool = False) -> bytes:
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    for ref, value in cells.items():
+        ws[ref] = value
+    if hidden:
+        wb.create_sheet("说明")["A1"] = ""
+        ws.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_sparse_giant() -> bytes:
+    """Two cells, A1 and XFD1048576: the used range is the whole grid (17 billion cells)."""
+    return _sheet({"A1": "序号", "XFD1048576": "1"})
+
+
+def xlsx_only_hidden() -> bytes:
+    return _sheet({"A1": "序号", "B1": "事项名称", "A2": 1, "B2": "就业登记"}, hidden=True)
+
+
+def ods_repeated_rows() -> bytes:
+    """The 青岛 .ods with its first row repeated a million times (one XML attribute)."""
+    parts = _package_parts(ODS_LIST)
+    xml = parts["content.xml"].decode("utf-8")
+    parts["content.xml"] = xml.replace("<table:table-row", '<table:table-row table:number-rows-repeated="1000000"',
+                                       1).encode()
+    return _zip(parts)
+
+
+def html_without_table() -> bytes:
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>青岛市人力资源和社会保障局</title></head><body>"
+            "<h1>关于做好2021年元旦春节期间工作的通知</h1><p>各区（市）人力资源和社会保障局：</p>"
+            "<p>现将有关事项通知如下。</p></body></html>").encode("utf-8")
+
+
+def html_entity_tricks() -> bytes:
+    """The catalog page with an internal DTD: a billion laughs and an external entity, both referenced."""
+    ents = ['<!ENTITY lol0 "哈哈">'] + [f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
+    page = HTML_LIST.read_text(encoding="utf-8")
+    doctype = f"<!DOCTYPE html [{''.join(ents)}<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+    return page.replace("<!DOCTYPE html>", doctype, 1).replace("</h1>", "&lol9;&xxe;</h1>", 1).encode("utf-8")
+
+
 def fixture(name: str) -> Callable[[], bytes]:
     def make() -> bytes:
         return (FIXTURES / name).read_bytes()
-    make.__name__ = f"fixture_{name}"
+    make.__name__ = f"fixture_{name.replace('/', '_')}"
     return make
 
 
@@ -300,6 +432,27 @@ KINDS: dict[str, tuple[str, Callable[[], bytes] | None]] = {
     "good PDF": ("good.pdf", fixture("bundle_baiyin_codes_units_landscape.pdf")),
     "good TXT (seed 004)": ("good.txt", seed_as_is(SEED_CATALOG)),
     "good provincial TXT (seed 002)": ("provincial.txt", seed_as_is(SEEDS / "002_82660bfd3293e404.txt")),
+    "damaged workbook (.xlsx)": ("damaged.xlsx", xlsx_damaged),
+    "truncated .xls": ("truncated.xls", xls_truncated),
+    "XLSX zip bomb": ("zip_bomb.xlsx", xlsx_zip_bomb),
+    "ODS zip bomb": ("zip_bomb.ods", ods_zip_bomb),
+    "OFD zip bomb": ("zip_bomb.ofd", ofd_zip_bomb),
+    "XLSX XML entity bomb": ("entity_bomb.xlsx", xlsx_entity_bomb),
+    "ODS external entity": ("external_entity.ods", ods_external_entity),
+    "password-protected workbook": ("locked.xlsx", xlsx_password),
+    "sheet spanning the whole grid (two cells)": ("giant_sparse.xlsx", xlsx_sparse_giant),
+    "ODS row repeated a million times": ("repeated_rows.ods", ods_repeated_rows),
+    "workbook whose only sheet with text is hidden": ("hidden_only.xlsx", xlsx_only_hidden),
+    "web page with no table": ("notice.html", html_without_table),
+    "web page with entity declarations": ("entities.html", html_entity_tricks),
+    "good XLSX": ("good.xlsx", fixture("formats/bundle_qingdao_merged_cells.xlsx")),
+    "good WPS .et": ("good.et", fixture("formats/bundle_shandong_three_lists.et")),
+    "good ODS": ("good.ods", fixture("formats/bundle_baiyin_codes_units_landscape.ods")),
+    "good HTML": ("good.html", fixture("formats/catalog_social_insurance_merged_categories.html")),
+    "good MHT web archive": ("good.mht", fixture("formats/bundle_shandong_three_lists.mht")),
+    "good .doc (LibreOffice)": ("good.doc", fixture("formats/prose_zibo_numbered_items.doc")),
+    "good OFD": ("good.ofd", fixture("formats/bundle_baiyin_codes_units_landscape.ofd")),
+    "OFD with a damaged page": ("damaged.ofd", ofd_damaged),
 }
 
 # The region "../../x" would escape out/diffs/ if used as a file name; the diff writer must sanitise it.

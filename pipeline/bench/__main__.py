@@ -7,6 +7,8 @@
     pdf        PDF table readers compared on the fixtures (pipeline.bench.pdf)
     ocr        OCR of the scanned fixtures (pipeline.bench.ocr)
     corpus     generate a corpus with gold labels (pipeline.bench.corpus)
+    formats    every input format (xlsx, xls, et, ods, csv, html, mht, doc, wps, rtf, odt, ofd) against its gold
+               (pipeline.bench.formats)
 
 ``python -m pipeline.bench COMMAND --help`` shows each command's options.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-COMMANDS = ("accuracy", "layouts", "scale", "match", "pdf", "ocr", "corpus")
+COMMANDS = ("accuracy", "layouts", "scale", "match", "pdf", "ocr", "corpus", "formats")
 
 
 def main(argv: list[str] | None = None) -> int:

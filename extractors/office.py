@@ -37,7 +37,8 @@ from pipeline.core.records import Row
 __all__ = ["DEBIAN_PACKAGE", "OfficeSettings", "convert_to_docx", "extract_rows", "find_soffice"]
 
 DEBIAN_PACKAGE = "libreoffice-writer-nogui"
-_WHAT = {"doc": "Word 97-2003 (.doc) or Kingsoft WPS (.wps)", "rtf": "RTF", "odt": "OpenDocument text (.odt)"}
+_WHAT = {"doc": "Word 97-2003 (.doc) or Kingsoft WPS (.wps)", "rtf": "Rich Text Format (.rtf)",
+         "odt": "OpenDocument text (.odt)"}
 # Macros never run; documents may not load anything from other places (LibreOffice's registry keys).
 _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \

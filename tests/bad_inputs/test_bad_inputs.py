@@ -118,7 +118,7 @@ WITHOUT_LIBREOFFICE = {
     "good .doc (LibreOffice)": ("refused", "E200", r"a Word 97-2003 \(\.doc\) or Kingsoft WPS \(\.wps\) file: reading it "
                                                    r"needs LibreOffice, which is not installed here — install the Debian "
                                                    r"package libreoffice-writer-nogui", None),
-    "RTF document": ("refused", "E200", r"a RTF file: reading it needs LibreOffice", None),
+    "RTF document": ("refused", "E200", r"a Rich Text Format \(\.rtf\) file: reading it needs LibreOffice", None),
 }
 
 

@@ -12,7 +12,8 @@ with the vocabulary only helps to tell the width (cell streams) or the columns (
   header's words start (display width: a CJK character is two columns); a line whose first
   column is empty and holds no scenario code ("1-2") continues the row above: a wrap where
   the line above filled its column, a new line of the cell where it did not;
-- stream: three or more header words (not word parts) on lines of their own; then every cell on its own
+- stream: three or more header words on lines of their own (one at least a whole word, not
+  parts; no numbered headings such as "三、服务对象"); then every cell on its own
   lines (a numbered line "2." after "1." continues its cell; a blank line is an empty cell,
   or ends a row when the rows are apart by blank lines).
 """
@@ -36,6 +37,8 @@ _GAP = re.compile(r"\S( {2,}|\u3000+)(?=\S)")
 _RULE = re.compile(r"^[\s\-—=_─━+|]+$")
 _SCENARIO = re.compile(r"^\s*\d{1,2}\s*[-－—–]\s*\d{1,2}(?![\d.])")
 _MARKER = re.compile(r"^\s*[（(]?(\d{1,2})[)）.、．]")
+_TITLE_WORDS = re.compile(r"清单|目录|通知|一览表")     # a title line naming 提速, not a header cell
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+|\d{1,2})\s*[、.．]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -219,11 +222,12 @@ def _cut_at_gaps(line: str, width: int) -> list[str]:
 
 def stream_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> int | None:
     """Width of a cell stream whose header starts at line ``i`` (one header word per line), or None."""
-    k = i
-    while k < len(lines) and lines[k].strip() and len(lines[k].strip()) <= 16 and "\t" not in lines[k] \
-            and headers.lookup(lines[k])[1] in ("exact", "fuzzy"):
+    k, words = i, 0
+    while k < len(lines) and lines[k].strip() and len(lines[k].strip()) <= 12 and "\t" not in lines[k] \
+            and not _HEADING.match(lines[k]) and not _TITLE_WORDS.search(lines[k]) and headers.lookup(lines[k])[0]:
+        words += headers.lookup(lines[k])[1] in ("exact", "fuzzy")
         k += 1
-    return k - i if k - i >= 3 else None
+    return k - i if k - i >= 3 and words >= 1 else None
 
 
 def _stream_end(lines: list[str], start: int) -> int:
@@ -240,6 +244,14 @@ def _stream_end(lines: list[str], start: int) -> int:
     return len(lines)
 
 
+def _marker_number(text: str) -> int | None:
+    """The number of a list marker opening the line: "2." "（2）" "2、" or "②"; None without one."""
+    m = _MARKER.match(text)
+    if m:
+        return int(m.group(1))
+    return _CIRCLED.index(text[0]) + 1 if text and text[0] in _CIRCLED else None
+
+
 def _stream_cells(lines: list[str], start: int, end: int, blank_is_cell: bool) -> list[tuple[int, str | None]]:
     """(line, text) of each cell; None marks a row break (blank line when rows are apart by blanks)."""
     cells: list[tuple[int, str | None]] = []
@@ -250,8 +262,7 @@ def _stream_cells(lines: list[str], start: int, end: int, blank_is_cell: bool) -
             cells.append((k, "" if blank_is_cell else None))
             last_marker = None
             continue
-        m = _MARKER.match(text)
-        number = int(m.group(1)) if m else None
+        number = _marker_number(text)
         if number is not None and last_marker is not None and number == last_marker + 1 and cells \
                 and cells[-1][1]:
             cells[-1] = (cells[-1][0], cells[-1][1] + "\n" + text)
@@ -261,7 +272,13 @@ def _stream_cells(lines: list[str], start: int, end: int, blank_is_cell: bool) -
     return cells
 
 
-def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int) -> tuple[Iterator[Row], int]:
+def _numbers_every(cells: list[tuple[int, str | None]], width: int) -> bool:
+    """Does every row of ``width`` cells start with the next sequence number (1, 2, 3 …)?"""
+    return all((cells[k][1] or "").strip() == str(n) for n, k in enumerate(range(0, len(cells), width), 1))
+
+
+def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int,
+                headers: HeaderVocabulary) -> tuple[Iterator[Row], int]:
     """The rows of a cell stream and the line it ends before."""
     end = _stream_end(lines, start + width)
     while end > start + width and not lines[end - 1].strip():
@@ -269,8 +286,21 @@ def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int) 
     header = [(start + c, lines[start + c].strip()) for c in range(width)]
     cells = _stream_cells(lines, start + width, end, blank_is_cell=True)
     rows: list[list[tuple[int, str]]]
-    if len(cells) % width == 0:
+    numbered = headers.lookup(header[0][1])[0][:1] == ("no",)
+    body = lines[start + width:end]
+    blank_cells = any(not a.strip() and not b.strip() for a, b in zip(body, body[1:]))   # two blanks in a row
+    if (blank_cells or len(cells) % width == 0) and not (numbered and not _numbers_every(cells, width)):
+        # every cell printed, an empty one as a blank line (the last row's trailing empties trimmed)
         rows = [cells[k:k + width] for k in range(0, len(cells), width)]
+    elif numbered:    # rows start at the next number of the 序号 column
+        rows, expected = [], 1
+        for line, text in _stream_cells(lines, start + width, end, blank_is_cell=False):
+            if text is None:
+                continue
+            if text.strip() == str(expected) or not rows:
+                rows.append([])
+                expected += text.strip() == str(expected)
+            rows[-1].append((line, text))
     else:       # empty cells left out, rows apart by blank lines
         rows, current = [], []
         for line, text in _stream_cells(lines, start + width, end, blank_is_cell=False):

@@ -144,7 +144,7 @@ def lines_to_rows(lines: list[str], rel: str, settings: TxtSettings = TxtSetting
         width = stream_table_at(lines, i, headers)
         if width:
             table_no += 1
-            rows, end = stream_rows(lines, i, width, rel, table_no)
+            rows, end = stream_rows(lines, i, width, rel, table_no, headers)
             yield from rows
             i = end
             continue

@@ -65,7 +65,7 @@ HALF = {
     "whitespace_aligned": "tune", "docx_merged": "tune", "pdf_ruled": "tune",
     # added after the first measurement, before the unruled-table reader was tuned: the only
     # unruled family was held back, so the reader had nothing to be tuned on
-    "pdf_unruled_spans": "tune",
+    "pdf_unruled_spans": "tune", "web_copy_columns": "tune",
     "header_synonyms": "held", "extra_columns": "held", "one_row_per_bundle": "held", "missing_header": "held",
     "traditional": "held", "tsv_rows": "held", "web_copy": "held", "line_endings": "held",
     "docx_plain": "held", "pdf_unruled": "held",
@@ -1122,6 +1122,13 @@ def fam_web_copy(src):
                  fmt="web", opts={"mode": "cells_gap"}),
             Spec(src, "web_copy", 2, "web table copied as text: cells apart by runs of spaces", fmt="web",
                  opts={"mode": "spaces", "gap": "   "})]
+
+
+def fam_web_copy_columns(src):
+    return [Spec(src, "web_copy_columns", 0, "web table copied as text, columns permuted: each cell on its own line",
+                 fmt="web", opts={"mode": "cells"}, cols=_permute(src, 2)),
+            Spec(src, "web_copy_columns", 1, "web table copied as text, header synonyms: empty cells vanish, "
+                 "blank line between rows", fmt="web", opts={"mode": "cells_gap"}, cols=_synonyms(src, 3))]
 
 
 def fam_whitespace_aligned(src):

@@ -110,6 +110,7 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
     if prose.mentions:
         results.append(prose)
     warnings = [w for r in results for w in r.warnings] + duplicated_row_warnings(rows)
+    warnings += [note for r in rows for note in r.notes]      # the extractor's: a hidden sheet not read …
     kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
     if not kinds:
         unplaced = sorted({h for r in results if r.layout is not None for h in r.layout.unplaced})

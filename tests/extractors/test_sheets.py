@@ -186,3 +186,13 @@ def test_an_ods_row_repeated_a_million_times_is_refused(tmp_path: Path):
 def test_bad_settings_are_named():
     with pytest.raises(ConfigError, match="title_rows"):
         SheetSettings(title_rows=-1)
+
+
+def test_a_hidden_sheet_is_said_in_the_documents_status():
+    from pipeline.catalog.reference import load_catalog
+    from pipeline.reading.document import read_document
+    from tests.conftest import CATALOG, REPO
+    path = REPO / "tests" / "fixtures" / "formats" / "bundle_baiyin_codes_units_landscape.xlsx"
+    doc = read_document(path, path.name, load_catalog(CATALOG)).document
+    assert doc.status == "warning"
+    assert "sheet '数据透视' is hidden and was not read" in doc.message

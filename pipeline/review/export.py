@@ -1,4 +1,4 @@
-"""Unsure matches -> a review workbook (XLSX) that a person fills in and ``review_import`` reads back.
+"""Unsure matches -> a review workbook (XLSX) that a person fills in and ``pipeline.review.import_workbook`` reads back.
 
 ``export_review(out_dir, catalog_dir, target, all_of=None) -> ExportReport``
 

@@ -96,10 +96,6 @@ class ReadingContext:
 
 # --- header ---------------------------------------------------------------------------
 
-def _lookups(cells, headers: HeaderVocabulary) -> list[tuple[tuple[str, ...], str, float]]:
-    return [headers.lookup(c) for c in cells]
-
-
 def _is_header_row(cells, headers: HeaderVocabulary) -> bool:
     filled = [c for c in cells if c and c.strip()]
     hits = sum(1 for c in filled if headers.lookup(c)[0])
@@ -341,7 +337,7 @@ TITLE_KIND_WORDS = (("提速", "speedup"), ("高频", "hotlist"), ("热门", "ho
 def list_kind(fields: list[str], title: str) -> tuple[str, str]:
     """(kind, reason) from the fields present and the title."""
     present = set(fields)
-    title_kind = next((k for word, k in TITLE_KIND_WORDS if word in header_key(title)), "")
+    named = title_kind(title)
     if {"main", "sub"} & present:
         return "catalog", "主项/子项 columns"
     if {"required", "situational", "scenario", "bundle_name", "items"} & present:
@@ -353,8 +349,8 @@ def list_kind(fields: list[str], title: str) -> tuple[str, str]:
         return "speedup", "time-limit columns"
     if "channels" in present:
         return "hotlist", "a channels column"
-    if title_kind:
-        return title_kind, f"the title names it ({title_kind})"
+    if named:
+        return named, f"the title names it ({named})"
     if "time_limit" in present:
         return "speedup", "an item and a time-limit column"
     if "role" in present:
@@ -407,7 +403,8 @@ def _first_data_row(rows: list[Row]) -> int:
 
 
 def title_kind(title: str) -> str:
-    return next((k for word, k in TITLE_KIND_WORDS if word in title), "")
+    """The list kind a title names (提速 → speedup …), "" when it names none."""
+    return next((k for word, k in TITLE_KIND_WORDS if word in header_key(title)), "")
 
 
 def bundle_from_title(title: str) -> str:

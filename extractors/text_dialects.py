@@ -24,6 +24,8 @@ import re
 import unicodedata
 from typing import Iterator
 
+from extractors.cell_streams import UNSURE_CELL, segment, units_of
+from pipeline.core.cell_kinds import NUMBER, column_kind
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import Provenance, Row
 
@@ -220,14 +222,47 @@ def _cut_at_gaps(line: str, width: int) -> list[str]:
 
 # --- cell streams ---------------------------------------------------------------------
 
+def _header_like(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and len(text) <= 14 and "\t" not in line and not _HEADING.match(line) \
+        and not _TITLE_WORDS.search(line) and not NUMBER.match(text) and not text.endswith("。")
+
+
 def stream_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> int | None:
-    """Width of a cell stream whose header starts at line ``i`` (one header word per line), or None."""
-    k, words = i, 0
-    while k < len(lines) and lines[k].strip() and len(lines[k].strip()) <= 12 and "\t" not in lines[k] \
-            and not _HEADING.match(lines[k]) and not _TITLE_WORDS.search(lines[k]) and headers.lookup(lines[k])[0]:
-        words += headers.lookup(lines[k])[1] in ("exact", "fuzzy")
+    """Width of a cell stream whose header starts at line ``i`` (one header word per line), or None.
+
+    The header is the run of short lines from ``i``, the first a header word; an unknown word
+    inside it is kept (a column the vocabulary does not know). Where the run ends is less sure:
+    the first cells are short lines too, and may hold a word part (事业单位社会保险登记 holds
+    单位). A blank line after the run ends the header (rows apart by blank lines); else, with a
+    序号 column, the header ends where the first row's 序号 cell, "1", falls in its place; else
+    unknown lines at the run's end are the first cells."""
+    looked: list[tuple[tuple[str, ...], str]] = []
+    k = i
+    while k < len(lines) and _header_like(lines[k]):
+        fields, how, _ = headers.lookup(lines[k])
+        looked.append((fields, how))
         k += 1
-    return k - i if k - i >= 3 and words >= 1 else None
+    whole = [n for n, (_, how) in enumerate(looked) if how in ("exact", "fuzzy")]
+    if not whole or not looked[0][0]:
+        return None
+    widths = range(len(looked), max(3, whole[-1] + 1) - 1, -1)
+    width = None
+    if k < len(lines) and not lines[k].strip():
+        width = len(looked)
+    else:
+        numbered = [w for w in widths if any(f[:1] == ("no",) for f, _ in looked[:w])]
+        for w in numbered:
+            p = next(n for n, (f, _) in enumerate(looked[:w]) if f[:1] == ("no",))
+            if i + w + p < len(lines) and lines[i + w + p].strip() in ("1", "1.", "1、"):
+                width = w
+                break
+        if width is None:
+            width = len(looked)
+            while width > 0 and not looked[width - 1][0]:
+                width -= 1
+    known = sum(1 for f, _ in looked[:width] if f)
+    return width if width >= 3 and known * 3 >= width * 2 else None
 
 
 def _stream_end(lines: list[str], start: int) -> int:
@@ -244,78 +279,23 @@ def _stream_end(lines: list[str], start: int) -> int:
     return len(lines)
 
 
-def _marker_number(text: str) -> int | None:
-    """The number of a list marker opening the line: "2." "（2）" "2、" or "②"; None without one."""
-    m = _MARKER.match(text)
-    if m:
-        return int(m.group(1))
-    return _CIRCLED.index(text[0]) + 1 if text and text[0] in _CIRCLED else None
-
-
-def _stream_cells(lines: list[str], start: int, end: int, blank_is_cell: bool) -> list[tuple[int, str | None]]:
-    """(line, text) of each cell; None marks a row break (blank line when rows are apart by blanks)."""
-    cells: list[tuple[int, str | None]] = []
-    last_marker = None
-    for k in range(start, end):
-        text = lines[k].strip()
-        if not text:
-            cells.append((k, "" if blank_is_cell else None))
-            last_marker = None
-            continue
-        number = _marker_number(text)
-        if number is not None and last_marker is not None and number == last_marker + 1 and cells \
-                and cells[-1][1]:
-            cells[-1] = (cells[-1][0], cells[-1][1] + "\n" + text)
-        else:
-            cells.append((k, text))
-        last_marker = number
-    return cells
-
-
-def _numbers_every(cells: list[tuple[int, str | None]], width: int) -> bool:
-    """Does every row of ``width`` cells start with the next sequence number (1, 2, 3 …)?"""
-    return all((cells[k][1] or "").strip() == str(n) for n, k in enumerate(range(0, len(cells), width), 1))
-
-
 def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int,
                 headers: HeaderVocabulary) -> tuple[Iterator[Row], int]:
-    """The rows of a cell stream and the line it ends before."""
+    """The rows of a cell stream and the line it ends before (cells found by ``cell_streams.segment``)."""
     end = _stream_end(lines, start + width)
     while end > start + width and not lines[end - 1].strip():
         end -= 1
-    header = [(start + c, lines[start + c].strip()) for c in range(width)]
-    cells = _stream_cells(lines, start + width, end, blank_is_cell=True)
-    rows: list[list[tuple[int, str]]]
-    numbered = headers.lookup(header[0][1])[0][:1] == ("no",)
-    body = lines[start + width:end]
-    blank_cells = any(not a.strip() and not b.strip() for a, b in zip(body, body[1:]))   # two blanks in a row
-    if (blank_cells or len(cells) % width == 0) and not (numbered and not _numbers_every(cells, width)):
-        # every cell printed, an empty one as a blank line (the last row's trailing empties trimmed)
-        rows = [cells[k:k + width] for k in range(0, len(cells), width)]
-    elif numbered:    # rows start at the next number of the 序号 column
-        rows, expected = [], 1
-        for line, text in _stream_cells(lines, start + width, end, blank_is_cell=False):
-            if text is None:
-                continue
-            if text.strip() == str(expected) or not rows:
-                rows.append([])
-                expected += text.strip() == str(expected)
-            rows[-1].append((line, text))
-    else:       # empty cells left out, rows apart by blank lines
-        rows, current = [], []
-        for line, text in _stream_cells(lines, start + width, end, blank_is_cell=False):
-            if text is None:
-                if current:
-                    rows.append(current)
-                current = []
-            else:
-                current.append((line, text))
-        if current:
-            rows.append(current)
+    header = [lines[start + c].strip() for c in range(width)]
+    looked = [headers.lookup(h) for h in header]
+    groups = [column_kind(fields, weak=how == "part" or score < 0.9) for fields, how, score in looked]
+    rows, unsure = segment(units_of(lines, start + width, end), groups)
 
     def generate() -> Iterator[Row]:
-        for row_no, row in enumerate([header] + rows, 1):
-            texts = [text or "" for _, text in row][:width]
-            yield Row(Provenance(rel, table=table, row=row_no, line=row[0][0] + 1),
-                      tuple(texts + [""] * (width - len(texts))))
+        yield Row(Provenance(rel, table=table, row=1, line=start + 1), tuple(header))
+        for row_no, (cells, doubts) in enumerate(zip(rows, unsure), 2):
+            first = next((c[0].line for c in cells if c), start + width)
+            # a cell whose end is a guess is read as unsure as a poor OCR reading: its names go to review
+            sure = tuple(UNSURE_CELL if c in doubts else None for c in range(width)) if doubts else ()
+            yield Row(Provenance(rel, table=table, row=row_no, line=first + 1),
+                      tuple("\n".join(u.text for u in c) for c in cells), confidences=sure)
     return generate(), end

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from normalizers.match_catalog import CatalogIndex
 from normalizers.repair_text import name_key, repair
 from normalizers.split_mentions import parse_item, split_cell
+from pipeline.core.cell_kinds import CHANNEL, NUMBER, PROSE, ROLE, SCENARIO, TIME, is_unit
 from pipeline.core.header_words import FIELDS_READ, HeaderVocabulary, header_key
 from pipeline.core.records import Row
 
@@ -43,15 +44,6 @@ _TELLING = ("role", "scenario", "time_limit", "channels")
 _HEADER_SEARCH = 6
 _SAMPLE_ROWS = 120
 
-_NUMBER = re.compile(r"^\s*[（(]?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）.、．]?\s*$")
-_SCENARIO = re.compile(r"^\s*\d{1,2}\s*[-－—–]\s*\d{1,2}(?![\d.])")
-_TIME = re.compile(r"(\d+|[一二三四五六七八九十两半]+)\s*个?\s*(工作日|自然日|个月|日|天|小时|分钟|周)|即时|即办|当场|立即|"
-                   r"当日|当天|实时|随到随办|承诺件|即来即办")
-_CHANNEL = re.compile(r"APP|App|app|小程序|网站|网厅|公众号|微信|支付宝|自助|终端|一体机|掌上|客户端|门户|政务服务网|"
-                      r"服务平台|网上办事|云闪付")
-_UNIT_END = re.compile(r"(局|中心|部门|科|股|处|所|室|站|厅|委|院|队|行|公司|银行|税务|医保|窗口|机构|街道|乡镇|社区|分局)$")
-_ROLE = re.compile(r"^\s*(必办|必做|必选|必须|必要|选办|可选|情形|选做|可办)(事项|办理)?\s*$")
-_PROSE = re.compile(r"[。；，,]")
 
 
 @dataclass(frozen=True)
@@ -127,13 +119,13 @@ def _looks_like_labels(cells) -> bool:
 
 
 def _looks_like_data(cells) -> bool:
-    return any(c and (_NUMBER.match(c) or _SCENARIO.match(c) or re.match(r"^\s*\d", c)) for c in cells)
+    return any(c and (NUMBER.match(c) or SCENARIO.match(c) or re.match(r"^\s*\d", c)) for c in cells)
 
 
 def _is_sub_header(top, below, headers: HeaderVocabulary) -> bool:
     """Is ``below`` the second row of a two-row header (sub-columns under group headers)?"""
     filled = [(c, b) for c, b in zip(top, below) if b and b.strip()]
-    if len(filled) < 2 or any(_NUMBER.match(b) or _SCENARIO.match(b) for _, b in filled):
+    if len(filled) < 2 or any(NUMBER.match(b) or SCENARIO.match(b) for _, b in filled):
         return False
     named = sum(1 for _, b in filled if headers.lookup(b)[0] or len(header_key(b)) <= 4)
     repeated = sum(1 for c, b in filled if header_key(c) == header_key(b))
@@ -197,14 +189,13 @@ def content_scores(texts: list[str], context: ReadingContext) -> dict[str, float
     n = len(filled)
     share = lambda pred: sum(1 for t in filled if pred(t)) / n  # noqa: E731
     scores: dict[str, float] = {}
-    numbers = [t for t in filled if _NUMBER.match(t)]
+    numbers = [t for t in filled if NUMBER.match(t)]
     scores["no"] = len(numbers) / n
-    scores["scenario"] = share(lambda t: bool(_SCENARIO.match(t)))
-    scores["time_limit"] = share(lambda t: len(t) <= 40 and bool(_TIME.search(t)))
-    scores["channels"] = share(lambda t: bool(_CHANNEL.search(t)))
-    scores["unit"] = share(lambda t: len(t) <= 60 and all(
-        _UNIT_END.search(p) for p in re.split(r"[、，,；;/\n]+", t.strip("。")) if p.strip()))
-    scores["role"] = share(lambda t: bool(_ROLE.match(t)))
+    scores["scenario"] = share(lambda t: bool(SCENARIO.match(t)))
+    scores["time_limit"] = share(lambda t: len(t) <= 40 and bool(TIME.search(t)))
+    scores["channels"] = share(lambda t: bool(CHANNEL.search(t)))
+    scores["unit"] = share(is_unit)
+    scores["role"] = share(lambda t: bool(ROLE.match(t)))
     known = [_known_names(t, context.index) for t in filled[:_SAMPLE_ROWS]]
     with_names = [(m, k) for m, k in known if k]
     name_share = len(with_names) / len(known)
@@ -213,7 +204,7 @@ def content_scores(texts: list[str], context: ReadingContext) -> dict[str, float
     scores["items"] = many + (name_share - many) * 0.5 if many else 0.0
     if context.bundle_names:
         scores["bundle_name"] = share(lambda t: name_key(t) in context.bundle_names or "一件事" in t)
-    scores["prose"] = share(lambda t: len(t) > 30 and bool(_PROSE.search(t)) and not _TIME.match(t))
+    scores["prose"] = share(lambda t: len(t) > 30 and bool(PROSE.search(t)) and not TIME.match(t))
     return scores
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.core.cell_kinds import AFTER_LIST, ColumnKind, line_kind, marker_number
 
-__all__ = ["UNSURE_CELL", "Unit", "segment", "units_of"]
+__all__ = ["UNSURE_CELL", "Unit", "one_row", "segment", "units_of"]
 
 _MOST_UNITS = 40      # units one cell may hold
 # A cell whose end could move by one unit for less than this many points is flagged unsure.
@@ -139,7 +139,7 @@ def _unsure(scores: _Scores, groups: list[ColumnKind], cuts: list[int]) -> set[i
     return unsure
 
 
-def _one_row(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[Unit]], set[int]]:
+def one_row(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[Unit]], set[int]]:
     """The units of one row into its columns; a column may be empty (at a cost)."""
     w, n = len(groups), len(units)
     scores = _Scores(units, groups)
@@ -177,7 +177,7 @@ def _rows_apart(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, lis
             current.append(u)
             continue
         if current:
-            score, cells, doubts = _one_row(current, groups)
+            score, cells, doubts = one_row(current, groups)
             total += score
             rows.append(cells)
             unsure.append(doubts)

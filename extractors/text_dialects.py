@@ -24,8 +24,8 @@ import re
 import unicodedata
 from typing import Iterator
 
-from extractors.cell_streams import UNSURE_CELL, segment, units_of
-from pipeline.core.cell_kinds import NUMBER, column_kind
+from extractors.cell_streams import UNSURE_CELL, Unit, one_row, segment, units_of
+from pipeline.core.cell_kinds import NUMBER, ColumnKind, column_kind, line_kind
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import Provenance, Row
 
@@ -153,12 +153,23 @@ def aligned_table_at(lines: list[str], i: int, headers: HeaderVocabulary) -> int
     return end if end > i + 1 else None
 
 
-def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int) -> Iterator[Row]:
+def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int,
+                 headers: HeaderVocabulary | None = None) -> Iterator[Row]:
     head = _fields_at(lines[start])
     starts = [col for col, _ in head]
-    aligned = _share_aligned(lines[start + 1:end], starts)
-    pieces = [(k, _cut_at(lines[k], starts) if aligned else _cut_at_gaps(lines[k], len(starts)))
-              for k in range(start + 1, end) if lines[k].strip() and not _RULE.match(lines[k])]
+    body = [k for k in range(start + 1, end) if lines[k].strip() and not _RULE.match(lines[k])]
+    if not _share_aligned(lines[start + 1:end], starts):
+        # cells apart by runs of spaces but not aligned (a web page copied as text): a line is a row
+        yield Row(Provenance(rel, table=table, row=1, line=start + 1), tuple(text for _, text in head))
+        kinds = [_column_kind(text, headers) for _, text in head]
+        unit = _gap_unit([lines[k] for k in body])
+        for row_no, k in enumerate(body, 2):
+            cells, unsure = _cut_at_gaps(lines[k], kinds, unit)
+            yield Row(Provenance(rel, table=table, row=row_no, line=k + 1), tuple(cells),
+                      confidences=tuple(UNSURE_CELL if c in unsure else None for c in range(len(cells)))
+                      if unsure else ())
+        return
+    pieces = [(k, _cut_at(lines[k], starts)) for k in body]
     room = _column_room(starts, [cells for _, cells in pieces])
     rows: list[tuple[int, list[str], list[str]]] = [(start, [text for _, text in head], [""] * len(starts))]
     for k, cells in pieces:
@@ -171,6 +182,11 @@ def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int) -
         rows.append((k, cells, list(cells)))
     for row_no, (k, cells, _) in enumerate(rows, 1):
         yield Row(Provenance(rel, table=table, row=row_no, line=k + 1), tuple(cells))
+
+
+def _column_kind(header: str, headers: HeaderVocabulary | None) -> ColumnKind:
+    fields, how, score = (headers or HeaderVocabulary.default()).lookup(header)
+    return column_kind(fields, weak=how == "part" or score < 0.9)
 
 
 def _column_room(starts: list[int], rows: list[list[str]]) -> list[int]:
@@ -209,15 +225,33 @@ def _cut_at(line: str, starts: list[int]) -> list[str]:
     return cells
 
 
-def _cut_at_gaps(line: str, width: int) -> list[str]:
-    """Cells apart by runs of spaces, not aligned: leading runs stand for leading empty cells."""
-    parts = re.split(r" {2,}|\u3000+", line.rstrip())
-    gap = 3
-    lead = len(line) - len(line.lstrip(" "))
-    if lead:
-        parts = [""] * max(1, round(lead / gap)) + parts[1:]
-    parts = parts[:width]
-    return parts + [""] * (width - len(parts))
+_RUN = re.compile(r"(?: {2,}|\u3000+)")
+
+
+def _gap_unit(lines: list[str]) -> int:
+    """The commonest run of spaces between cells: the copy's separator (a longer run skips a cell)."""
+    runs = [len(m.group()) for line in lines for m in _RUN.finditer(line.strip())]
+    return max(set(runs), key=lambda r: (runs.count(r), -r)) if runs else 2
+
+
+def _cut_at_gaps(line: str, kinds: list[ColumnKind], unit: int) -> tuple[list[str], set[int]]:
+    """Cells apart by runs of spaces, not aligned, and the columns whose cell is a guess. A run of
+    two separators or more stands for the empty cells between (leading runs for leading cells);
+    when the count does not come out at the table's width, each part goes where it fits best."""
+    width = len(kinds)
+    text = line.rstrip().replace("\u3000", "  ")
+    parts = [m for m in re.finditer(r"\S+(?: \S+)*", text)]
+    cells: list[str] = []
+    before = 0
+    for m in parts:
+        cells += [""] * max(0, round((m.start() - before) / unit) - (1 if before else 0))
+        cells.append(m.group())
+        before = m.end()
+    if len(cells) <= width:
+        return cells + [""] * (width - len(cells)), set()
+    units = [Unit(0, m.group(), tuple(line_kind(p) for p in [m.group()])) for m in parts]
+    score, placed, unsure = one_row(units, kinds)
+    return ["\n".join(u.text for u in cell) for cell in placed], unsure
 
 
 # --- cell streams ---------------------------------------------------------------------

@@ -138,7 +138,7 @@ def lines_to_rows(lines: list[str], rel: str, settings: TxtSettings = TxtSetting
         end = aligned_table_at(lines, i, headers)
         if end:
             table_no += 1
-            yield from aligned_rows(lines, i, end, rel, table_no)
+            yield from aligned_rows(lines, i, end, rel, table_no, headers)
             i = end
             continue
         width = stream_table_at(lines, i, headers)

@@ -31,6 +31,7 @@ _LINE_MARKER = re.compile(
     rf"^[ \t]*(?:[{_CIRCLED}]|\d{{1,2}}[ \t]*(?:、|[.．](?![ \t]*\d))|\d{{1,2}}(?=[ \t])|[(（]\d{{1,2}}[)）]|{_OCR_LABEL})")
 # An inline marker "2. " inside a flattened cell, after whitespace or at the start.
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]*(?:、|[.．](?![ \t]*\d))[ \t]*")
+_SPACED_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]+(?=[^\d\s]|\d{1,2}[.．])")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*(ol|ul|li|p|br|div|span)\b[^>]*>", re.I)
 _GROUP_OPENERS = {"ol", "ul", "p"}
 
@@ -208,6 +209,8 @@ def _split_inline(seg: str, base: int, from_html: bool, cell: str) -> list[list[
             markers.append((m.start(), number))
             expected = number + 1
     if not markers:
+        markers = _spaced_markers(seg)
+    if not markers:
         if from_html:
             return [[_span(cell, base + m.start(), base + m.end()) for m in re.finditer(r"\S+", seg)]]
         return [[_span(cell, base, base + len(seg))]]
@@ -221,6 +224,19 @@ def _split_inline(seg: str, base: int, from_html: bool, cell: str) -> list[list[
             groups.append([])
         groups[-1].append(_span(cell, base + pos, base + end))
     return groups
+
+
+def _spaced_markers(seg: str) -> list[tuple[int, int]]:
+    """Numbers followed by a space only ("1 职工参保登记 2 就业登记": a copied list that lost its
+    dots): markers only when they open the text and run 1, 2, 3 … with nothing out of turn."""
+    found = [(m.start(), int(m.group(1))) for m in _SPACED_MARKER.finditer(seg)]
+    markers: list[tuple[int, int]] = []
+    for pos, number in found:
+        if number == len(markers) + 1:
+            markers.append((pos, number))
+    if len(markers) < 2 or seg[:markers[0][0]].strip():
+        return []
+    return markers
 
 
 def _span(cell: str, start: int, end: int) -> ItemSpan:

@@ -162,6 +162,23 @@ def test_split_cell_spans_index_the_cell_as_printed(cell, seed, bundle_no, role,
     assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
 
 
+def test_the_seed_list_on_one_line_numbered_with_a_space_gives_the_gold_group(golds):
+    """Seed 001's list as a one-row-per-line export prints it: each item after its number and a
+    space, on one line (the unit lines the seed prints on their own dropped, its circled numbers
+    printed as numbers)."""
+    circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+    lines = [line for line in _BAIYIN_BUNDLE_1.splitlines() if not line.startswith("（")]
+    cell = " ".join(f"{circled.index(line[0]) + 1} {line[1:]}" if line[0] in circled else line for line in lines)
+    got = [[name_key(repair(parse_item(span.text).text)) for span in group] for group in split_cell(cell)]
+    assert got == _gold_groups(golds[BAIYIN.replace(".txt", ".json")], "1", "item", [""])
+
+
+def test_numbers_followed_by_a_space_split_only_when_they_run_1_2_3_from_the_start():
+    assert len(split_cell("1 职工参保登记 3 就业登记")[0]) == 1
+    assert len(split_cell("社会保障卡申领 1 号窗口 2 楼")[0]) == 1
+    assert [s.text for s in split_cell("1 职工参保登记 2 就业登记")[0]] == ["1 职工参保登记", "2 就业登记"]
+
+
 def test_split_cell_keeps_a_numbered_paragraph_whole():
     cell = ("<p>1. 需创业人员本人办理的事项。</p> <p>2. 企业社会保险登记，按照“多证合一”要求，并入企业新办工商注册登记环节统一"
             "办理。</p> <p>3. 要同步办理养老保险、工伤保险、失业保险缴费人员增加。</p>")

@@ -80,7 +80,8 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
     """Join a cell's printed lines: soft wraps without a space between CJK, paragraph ends with "\\n".
 
     A line is soft-wrapped when the next line's first character would not have fitted in the
-    room left, unless the next line starts the next list label ("2." after "1.", "③" after "②"),
+    room left, unless the next line starts the next list label ("2." after "1.", "③" after "②",
+    "113.4.1…" after "⑩": the number 11 run into a code),
     or any list label after a paragraph whose label lost its number (".办理开除备案", read by OCR).
     """
     text, label = "", None
@@ -92,6 +93,8 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
         if k:
             prev = cell.lines[k - 1]
             wrapped = right - prev.x1 < _first_unit_width(line) + slack * line.size
+            if next_label is None and label is not None and label != _LOST and _fused_label(line.text, label + 1):
+                next_label = label + 1
             follows = next_label == _LOST or next_label is not None and \
                 (label == _LOST or label is not None and next_label == label + 1)
             if wrapped and not follows:
@@ -119,6 +122,15 @@ def list_label(text: str) -> int | None:
         return ord(text[0]) - 0x2460 + 1
     m = _LABEL.match(text)
     return int(m.group(1)) if m else None
+
+
+def _fused_label(text: str, number: int) -> bool:
+    """Does the line open with the next list number run into a code ("113.4.1…" after ⑩: a font
+    without ⑪ prints 11)?"""
+    return text.startswith(str(number)) and bool(_CODE_START.match(text[len(str(number)):]))
+
+
+_CODE_START = re.compile(r"[1-9][.．][ \t]?\d{1,2}(?:[.．][ \t]?\d{1,2})?[\u3400-\u9fff《（(]")
 
 
 def _first_unit_width(line: Line) -> float:

@@ -31,6 +31,9 @@ _LINE_MARKER = re.compile(
     rf"^[ \t]*(?:[{_CIRCLED}]|\d{{1,2}}[ \t]*(?:、|[.．](?![ \t]*\d))|\d{{1,2}}(?=[ \t])|[(（]\d{{1,2}}[)）]|{_OCR_LABEL})")
 # An inline marker "2. " inside a flattened cell, after whitespace or at the start.
 _INLINE_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]*(?:、|[.．](?![ \t]*\d))[ \t]*")
+# A list number run into the code after it, when a PDF font lacks ⑪…⑳ and prints 11…20: the
+# national codes' first part is one digit (1.x.x … 5.x.x), so "113.4.1" is 11 and 3.4.1.
+_FUSED_NUMBER = re.compile(r"^[ \t]*(\d{1,2})(?=[1-9][.．][ \t]?\d{1,2}(?:[.．][ \t]?\d{1,2})?[\u3400-\u9fff《（(])")
 _SPACED_MARKER = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[ \t]+(?=[^\d\s]|\d{1,2}[.．])")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*(ol|ul|li|p|br|div|span)\b[^>]*>", re.I)
 _GROUP_OPENERS = {"ol", "ul", "p"}
@@ -40,7 +43,8 @@ _LEAD_MARKER = re.compile(rf"^[ \t]*(?:([{_CIRCLED}])|(\d{{1,2}})[ \t]*(?:、|[.
                           rf"|@(?=[ \t]*\d)|(\d{{1,2}})[，,](?=[\u3400-\u9fff]))[ \t]*")
 # The opening bracket is optional: OCR loses it before 承 ("（流动人员）承办：人才交流股）"), or
 # reads it as "{" or "〈"; it drops the colon or reads it as "；" ("（承办人才交流股）", "（承办；就业服务中心）").
-_UNIT = re.compile(r"[（({〈]?[ \t]*承[办辦](?:部门|部門|单位|單位)?[ \t]*[：:∶；;]?[ \t]*([^（）()]*)[）)]")
+# （承办：…） — or its closing bracket lost at the end of the item (a PDF cell clips it)
+_UNIT = re.compile(r"[（({〈]?[ \t]*承[办辦](?:部门|部門|单位|單位)?[ \t]*[：:∶；;]?[ \t]*([^（）()]*)(?:[）)]|$)")
 # ".办理开除备案": the full stop of a list label whose number OCR lost
 _LOST_NUMBER = re.compile(r"^[.．](?=[\u3400-\u9fff])")
 _INNER_CODE = re.compile(rf"(?<=[含；;、，,（(])[ \t]*{_CODE.pattern}[ \t]*(?=\D)")
@@ -254,6 +258,9 @@ def parse_item(printed: str) -> ParsedItem:
     """
     text = _HTML_TAG.sub(" ", printed).replace("\n", "")
     list_no = ""
+    fused = _FUSED_NUMBER.match(text)
+    if fused:                        # "113.4.1档案…": list number 11 run into the code 3.4.1
+        list_no, text = fused.group(1), text[fused.end(1):]
     while True:
         m = _LEAD_MARKER.match(text)
         if not m or _CODE.match(text.lstrip()) and not m.group(3) and not m.group(1):

@@ -119,3 +119,17 @@ def test_printed_lines_of_a_cell_are_joined_as_written(lines, want):
 def test_bad_settings_are_named(bad: dict):
     with pytest.raises(ConfigError, match=next(iter(bad))):
         PdfSettings(**bad)
+
+
+def test_a_line_opening_with_the_next_list_number_run_into_a_code_starts_a_new_item():
+    """After "⑩…" a font without ⑪ prints "113.4.1…": a new item, although the line above filled its room."""
+    from extractors.pdf_lines import Cell, Line, lines_to_text
+
+    def line(text, x1, top):
+        return Line(text, 0.0, x1, top, [(i * 10.0, i * 10.0 + 10.0) for i in range(len(text))])
+
+    cell = Cell(0.0, 200.0, [line("⑩2.7.4高校毕业生社保补贴申领（承办：人才交流股）", 199.0, 0.0),
+                             line("113.4.1档案的接收和转递（流动人员）", 195.0, 12.0),
+                             line("（承办：人才交流股）", 100.0, 24.0)])
+    assert lines_to_text(cell, pad=1.0) == ("⑩2.7.4高校毕业生社保补贴申领（承办：人才交流股）\n"
+                                            "113.4.1档案的接收和转递（流动人员）（承办：人才交流股）")

@@ -268,3 +268,17 @@ def test_parse_item_reads_the_code_after_an_at_sign_and_the_number_before_a_comm
 def test_split_cell_joins_the_tail_of_a_unit_that_ocr_broke_after_cheng():
     cell = "2.5.1创业补贴申领（承\n办：就业服务中心）\n2.4.2就业登记"
     assert [s.text for g in split_cell(cell) for s in g] == ["2.5.1创业补贴申领（承\n办：就业服务中心）", "2.4.2就业登记"]
+
+
+@pytest.mark.parametrize("printed, list_no, codes, text, unit", [
+    pytest.param("113.4.1档案的接收和转递（流动人员）（承办：人才交流股）", "11", ("3.4.1",), "档案的接收和转递（流动人员）",
+                 "人才交流股", id="number 11 run into the code (a font without ⑪)"),
+    pytest.param("②2.1.2职业供求信息、市场工资指导价位信息和职业培训信息发布（承办：就业服务中心、劳动监察中队", "2", ("2.1.2",),
+                 "职业供求信息、市场工资指导价位信息和职业培训信息发布", "就业服务中心、劳动监察中队",
+                 id="the unit's closing bracket clipped at the cell's edge"),
+])
+def test_parse_item_reads_what_a_pdf_of_the_seed_prints(printed, list_no, codes, text, unit):
+    """Seed 001's items as a PDF whose font lacks ⑪…⑳ prints them, and as a cell that clips its end."""
+    assert any(text in line for line in read_seeds()[BAIYIN].splitlines())
+    parsed = parse_item(printed)
+    assert (parsed.list_no, parsed.codes, parsed.text, parsed.unit) == (list_no, codes, text, unit)

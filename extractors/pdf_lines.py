@@ -81,7 +81,7 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
 
     A line is soft-wrapped when the next line's first character would not have fitted in the
     room left, unless the next line starts the next list label ("2." after "1.", "③" after "②",
-    "113.4.1…" after "⑩": the number 11 run into a code),
+    "113.4.1…" after "⑩": the number 11 run into a code) or a new list ("1." after any label),
     or any list label after a paragraph whose label lost its number (".办理开除备案", read by OCR).
     """
     text, label = "", None
@@ -96,7 +96,7 @@ def lines_to_text(cell: Cell, pad: float, slack: float = 0.5) -> str:
             if next_label is None and label is not None and label != _LOST and _fused_label(line.text, label + 1):
                 next_label = label + 1
             follows = next_label == _LOST or next_label is not None and \
-                (label == _LOST or label is not None and next_label == label + 1)
+                (label == _LOST or label is not None and next_label in (label + 1, 1))
             if wrapped and not follows:
                 text += _wrap_joiner(prev.text, line.text)
             else:

@@ -24,6 +24,7 @@ _MOST_UNITS = 40      # units one cell may hold
 # A cell whose end could move by one unit for less than this many points is flagged unsure.
 UNSURE_MARGIN = 1.0
 UNSURE_CELL = 0.5
+LEFT_OUT = -1.0       # points for each line of a stream left out of its table
 # Line shapes that name a column's kind when most of its cells (this share) open with them.
 _TELLING = {"scenario": "scenario", "time": "time", "number": "no", "channel": "channels", "role": "role"}
 CONTENT_TELLS = 0.8     # the confidence such a cell is given (mentions below 0.8 go to review)
@@ -80,7 +81,7 @@ class _Scores:
         return score
 
 
-def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[list[Unit]]]]:
+def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[list[Unit]]], int]:
     """Cells one after the other, wrapping into the next row; a blank unit is an empty cell (at
     the same cost as a cell left out of a row: the two ways of copying are scored alike)."""
     w, n = len(groups), len(units)
@@ -107,9 +108,16 @@ def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[li
                 s = here + scores.cell(g, i, j)
                 if s > best[j][nc]:
                     best[j][nc], back[j][nc] = s, (i, c)
-    end_c = max(range(w), key=lambda c: (best[n][c], c == 0))
+    # the table may end before the stream does, after a blank line (a note printed below it):
+    # the lines left out cost ``LEFT_OUT`` each
+    left = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        left[k] = left[k + 1] + bool(units[k].text)
+    ends = [(best[k][c] + LEFT_OUT * left[k], k == n, c == 0, k, c) for k in range(1, n + 1)
+            if k == n or not units[k - 1].text for c in range(w) if best[k][c] != neg]
+    total, _, _, used, end_c = max(ends)
     cuts: list[tuple[int, int]] = []
-    i, c = n, end_c
+    i, c = used, end_c
     while back[i][c] is not None:
         pi, pc = back[i][c]
         cuts.append((pi, i))
@@ -120,7 +128,7 @@ def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[li
         if k % w == 0:
             rows.append([])
         rows[-1].append([u for u in units[a:b] if u.text])
-    return best[n][end_c], rows
+    return total, rows, used
 
 
 def _unsure(scores: _Scores, groups: list[ColumnKind], cuts: list[int]) -> set[int]:
@@ -185,13 +193,13 @@ def _rows_apart(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, lis
     return total, rows, unsure
 
 
-def _read(units: list[Unit], groups: list[ColumnKind]) -> tuple[list[list[list[Unit]]], list[set[int]]]:
-    streamed = _stream(units, groups)
-    if any(not u.text for u in units):
-        apart = _rows_apart(units, groups)
-        if apart[0] > streamed[0]:
-            return apart[1], apart[2]
-    return streamed[1], [set() for _ in streamed[1]]
+def _read(units: list[Unit], groups: list[ColumnKind]) -> tuple[list[list[list[Unit]]], list[set[int]], int]:
+    score, rows, used = _stream(units, groups)
+    if any(not u.text for u in units[:used]):
+        apart = _rows_apart(units[:used], groups)
+        if apart[0] > score:
+            return apart[1], apart[2], used
+    return rows, [set() for _ in rows], used
 
 
 def _told_by_content(rows: list[list[list[Unit]]], groups: list[ColumnKind]) -> list[ColumnKind]:
@@ -209,14 +217,15 @@ def _told_by_content(rows: list[list[list[Unit]]], groups: list[ColumnKind]) -> 
     return out
 
 
-def segment(units: list[Unit], groups: list[ColumnKind]) -> tuple[list[list[list[Unit]]], list[set[int]]]:
-    """The rows of a cell stream, each a list of ``len(groups)`` cells, each a list of units, and
-    per row the columns whose cell is unsure (see ``_unsure``).
+def segment(units: list[Unit], groups: list[ColumnKind]) -> tuple[list[list[list[Unit]]], list[set[int]], int]:
+    """The rows of a cell stream, each a list of ``len(groups)`` cells, each a list of units; per
+    row the columns whose cell is unsure (see ``_unsure``); and how many units the table takes
+    (the rest, after a blank line, is text below it).
 
     ``groups`` holds the kind of every column (``cell_kinds.column_kind``); a column whose weak
     header is contradicted by its content is read again as the content says (``_told_by_content``)."""
     if not units or not groups:
-        return [], []
-    rows, unsure = _read(units, groups)
+        return [], [], 0
+    rows, unsure, used = _read(units, groups)
     told = _told_by_content(rows, groups)
-    return _read(units, told) if told != groups else (rows, unsure)
+    return _read(units, told) if told != groups else (rows, unsure, used)

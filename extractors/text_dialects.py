@@ -322,7 +322,10 @@ def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int,
     header = [lines[start + c].strip() for c in range(width)]
     looked = [headers.lookup(h) for h in header]
     groups = [column_kind(fields, weak=how == "part" or score < 0.9) for fields, how, score in looked]
-    rows, unsure = segment(units_of(lines, start + width, end), groups)
+    units = units_of(lines, start + width, end)
+    rows, unsure, used = segment(units, groups)
+    if used < len(units):
+        end = units[used].line
 
     def generate() -> Iterator[Row]:
         yield Row(Provenance(rel, table=table, row=1, line=start + 1), tuple(header))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from normalizers.match_catalog import CatalogIndex
 from normalizers.repair_text import name_key, repair
 from normalizers.split_mentions import parse_item, split_cell
-from pipeline.core.cell_kinds import CHANNEL, NUMBER, PROSE, ROLE, SCENARIO, TIME, is_unit
+from pipeline.core.cell_kinds import CHANNEL, NUMBER, PROSE, ROLE, SCENARIO, TIME, is_unit, line_kind
 from pipeline.core.header_words import FIELDS_READ, HeaderVocabulary, header_key
 from pipeline.core.records import Row
 
@@ -370,6 +370,8 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
     columns = [[(r.cells[c] if c < len(r.cells) else "") or "" for r in data] for c in range(width)]
     where = rows[header_rows[0] if header_rows else data_from].where.describe() if rows else ""
     roles, warnings = decide_columns(headers, columns, context, where)
+    if not header_rows:
+        roles = _hierarchy(roles, columns)
     fields = [r.field if r.field in FIELDS_READ else "" for r in roles]
     kind, reason = list_kind(fields, context.title)
     if kind == "catalog" and "main" not in fields and "sub" not in fields and "item" in fields:
@@ -382,6 +384,41 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
         warnings.append(f"{where}: the table has no header row; its columns were read from their content "
                         f"({', '.join(r.field or '?' for r in roles)})")
     return TableLayout(kind, tuple(roles), header_rows, data_from, reason, tuple(warnings), unplaced)
+
+
+_ITEM_FIELDS = {"item", "items", "required", "situational", "main", "sub"}
+# Share of distinct values in a column of names: below it the values repeat (a group: 主项 over
+# its 子项), from it they vary (the items themselves).
+_DISTINCT = 0.7
+
+
+def _hierarchy(roles: list[ColumnRole], columns: list[list[str]]) -> list[ColumnRole]:
+    """A table without a header whose content named no column of items: a catalog's hierarchy
+    (业务分类 > 主项 > 子项) is told by its shape, a column of names whose values repeat down the
+    rows followed by a column of names that vary; a column of fewer values still before them is
+    the category."""
+    if any(r.field in _ITEM_FIELDS for r in roles):
+        return roles
+    names = []
+    for c, texts in enumerate(columns):
+        filled = [t.strip() for t in texts if t and t.strip()]
+        if roles[c].field or len(filled) < 4 or \
+                sum(line_kind(t) in ("short", "code") for t in filled) < 0.8 * len(filled):
+            names.append(None)
+            continue
+        names.append(len(set(filled)) / len(filled))
+    for c in range(len(columns) - 1):
+        main, sub = names[c], names[c + 1]
+        if main is not None and sub is not None and main < _DISTINCT <= sub:
+            out = list(roles)
+            how = f"content: names that repeat ({main:.0%} distinct) before names that vary ({sub:.0%})"
+            out[c] = ColumnRole("main", how, roles[c].header, 1 - main)
+            out[c + 1] = ColumnRole("sub", how, roles[c + 1].header, sub)
+            if c and names[c - 1] is not None and names[c - 1] < main:
+                out[c - 1] = ColumnRole("category", f"content: fewer values still ({names[c - 1]:.0%} distinct)",
+                                        roles[c - 1].header, 1 - names[c - 1])
+            return out
+    return roles
 
 
 def _first_data_row(rows: list[Row]) -> int:

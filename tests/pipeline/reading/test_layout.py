@@ -44,6 +44,16 @@ def test_without_a_header_row_the_columns_of_a_real_list_come_from_their_content
     assert "no header row" in layout.warnings[0]
 
 
+def test_without_a_header_row_a_catalog_is_told_by_its_hierarchy(catalog):
+    """Seed 004's catalog without its header row: 主项 repeats down the rows, 子项 varies, 业务分类
+    repeats more still; nothing names them but that shape (the names are local, not national)."""
+    rows = next(t for t in seed_tables("004") if len(t) > 50)[1:]
+    layout = read_layout(rows, _context(catalog))
+    assert layout.header_rows == () and layout.kind == "catalog"
+    assert layout.fields[:4] == ["no", "category", "main", "sub"]
+    assert "repeat" in layout.columns[2].how
+
+
 def test_an_unknown_header_word_is_decided_by_content_and_a_known_one_by_its_word(catalog):
     rows = _rows(("序号", "办件名目", "法定期限"), ("1", "职工参保登记", "20个工作日"), ("2", "就业登记", "即时办结"))
     layout = read_layout(rows, _context(catalog))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.pdf_lines import Cell, Line, lines_to_text, list_label
+from pipeline.core.cell_kinds import SCENARIO
 
 __all__ = ["PAGE_NUMBER", "PageTable", "stitch_page_breaks", "drop_repeated_headers", "fill_merged"]
 
@@ -66,14 +67,14 @@ def _append_continued(table: PageTable, more: PageTable) -> None:
 def _continues_cut_row(table: PageTable, top: list[Cell | None], key: int) -> bool:
     """Is the first row on the new page the rest of the last row of the page before?
 
-    Yes when it has text but none in the columns up to the key column (a new row names
-    itself there), or when each of its cells with text goes on from the cell above: that
+    No when a cell opens with a scenario code. Yes when it has text but none in the columns up
+    to the key column (a new row names itself there), or when each of its cells with text goes on from the cell above: that
     cell's last printed line was full (cut mid-paragraph), or the new text starts with the
     next list label ("4." after "3.").
     """
     filled = [c for c, cell in enumerate(top) if cell is not None and cell.lines]
-    if not filled:
-        return False
+    if not filled or any(SCENARIO.match(top[c].lines[0].text) for c in filled):
+        return False           # a scenario code ("5-3…") names a row of its own
     if all(cell is not None and not cell.lines for cell in top[:key + 1]):
         return True
     pads = _column_pads(table)

@@ -108,9 +108,30 @@ def _aligned(parts: list[Line], columns: list[float], gap: float) -> bool:
 
 def _cells(columns: list[float], parts: list[Line], gap: float) -> list[Cell]:
     cells = [Cell(x, columns[i + 1] if i + 1 < len(columns) else 10_000.0) for i, x in enumerate(columns)]
-    for part in parts:
+    for part in (p for whole in parts for p in _cut_at_columns(whole, columns, gap)):
         cells[max(0, bisect_right(columns, part.x0 + gap / 2) - 1)].lines.append(part)
     return cells
+
+
+# A gap this wide (points) before a character that stands at a column's start ends the cell
+# before it: a full cell leaves less than a column gap to the next.
+_NARROW_GAP = 1.5
+
+
+def _cut_at_columns(part: Line, columns: list[float], gap: float) -> list[Line]:
+    """A piece reaching over a column's start, with a gap right before a character at that
+    start, is two cells' text (a cell filled to its edge)."""
+    for c in columns[1:]:
+        if not part.x0 < c - gap / 2 < part.x1:
+            continue
+        for k in range(1, len(part.boxes)):
+            x0 = part.boxes[k][0]
+            if abs(x0 - c) <= gap / 2 and x0 - part.boxes[k - 1][1] >= _NARROW_GAP:
+                left = Line(part.text[:k], part.x0, part.boxes[k - 1][1], part.top, part.boxes[:k], part.size,
+                            part.page)
+                right = Line(part.text[k:], x0, part.x1, part.top, part.boxes[k:], part.size, part.page)
+                return [left] + _cut_at_columns(right, columns, gap)
+    return [part]
 
 
 def _line_step(lines: list[Line]) -> float:

@@ -133,3 +133,36 @@ def test_a_line_opening_with_the_next_list_number_run_into_a_code_starts_a_new_i
                              line("（承办：人才交流股）", 100.0, 24.0)])
     assert lines_to_text(cell, pad=1.0) == ("⑩2.7.4高校毕业生社保补贴申领（承办：人才交流股）\n"
                                             "113.4.1档案的接收和转递（流动人员）（承办：人才交流股）")
+
+
+def _printed(text: str, x0: float, top: float, width: float = 10.0):
+    from extractors.pdf_lines import Line
+    boxes = [(x0 + i * width, x0 + (i + 1) * width) for i in range(len(text))]
+    return Line(text, x0, boxes[-1][1], top, boxes)
+
+
+def test_a_cell_filled_to_its_edge_ends_where_the_next_column_starts():
+    """Seed 002's 情形事项 cell printed without ruling lines runs to 6 points short of 职责分工's
+    column (less than a column gap): the piece is cut at the column's start, not read as one cell."""
+    from extractors.pdf_unruled import _cells
+    left = _printed("1.档案的接收和转递（流动人员）", 417.0, 228.0, 7.8)
+    right = _printed("事业管理处牵头，工", 548.0, 228.0, 8.4)
+    whole = _printed("x", 0, 228.0)
+    whole.text, whole.x0, whole.x1, whole.boxes = left.text + right.text, left.x0, right.x1, left.boxes + right.boxes
+    cells = _cells([57.0, 92.0, 168.0, 271.0, 417.0, 548.0, 638.0], [whole], gap=8.0)
+    assert [[ln.text for ln in c.lines] for c in cells[4:6]] == [["1.档案的接收和转递（流动人员）"], ["事业管理处牵头，工"]]
+
+
+def test_a_row_opening_with_a_scenario_code_at_a_page_top_is_a_row_of_its_own():
+    """Seed 002's scenario 5-3 starts a page of a table without ruling lines (no 序号: the bundle's
+    number stands on its first row only): it is not the rest of 5-2 cut by the page break."""
+    from extractors.page_tables import PageTable, _continues_cut_row
+    from extractors.pdf_lines import Cell
+
+    def row(*texts):
+        return [Cell(x, x + 100.0, [_printed(t, x, 0.0)] if t else []) for x, t in zip((0.0, 100.0, 200.0), texts)]
+
+    table = PageTable(1, (0, 0, 300, 100), [row("序号", "具体场景", "必做事项"), row("5", "5-2事业单位工作人员调入", "1.办理人员增加")],
+                      [1, 1], {0}, ruled=False)
+    assert not _continues_cut_row(table, row("", "5-3事业单位工作人员调出", "1.办理事业单位减人手续"), key=0)
+    assert _continues_cut_row(table, row("", "", "2.核定工资待遇"), key=0)

@@ -81,7 +81,7 @@ class _Scores:
         return score
 
 
-def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[list[Unit]]], int]:
+def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[list[Unit]]], int, list[set[int]]]:
     """Cells one after the other, wrapping into the next row; a blank unit is an empty cell (at
     the same cost as a cell left out of a row: the two ways of copying are scored alike)."""
     w, n = len(groups), len(units)
@@ -128,7 +128,17 @@ def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[li
         if k % w == 0:
             rows.append([])
         rows[-1].append([u for u in units[a:b] if u.text])
-    return total, rows, used
+    unsure: list[set[int]] = [set() for _ in rows]
+    for k in range(1, len(cuts)):
+        (a, b), (_, d) = cuts[k - 1], cuts[k]
+        if not all(u.text for u in units[a:d]):
+            continue          # a blank line stands for an empty cell: where it is, is printed
+        g1, g2 = groups[(k - 1) % w], groups[k % w]
+        now = scores.cell(g1, a, b) + scores.cell(g2, b, d)
+        if any(a < m < d and scores.cell(g1, a, m) + scores.cell(g2, m, d) > now - UNSURE_MARGIN for m in (b - 1, b + 1)):
+            unsure[(k - 1) // w].add((k - 1) % w)
+            unsure[k // w].add(k % w)
+    return total, rows, used, unsure
 
 
 def _unsure(scores: _Scores, groups: list[ColumnKind], cuts: list[int]) -> set[int]:
@@ -194,12 +204,12 @@ def _rows_apart(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, lis
 
 
 def _read(units: list[Unit], groups: list[ColumnKind]) -> tuple[list[list[list[Unit]]], list[set[int]], int]:
-    score, rows, used = _stream(units, groups)
+    score, rows, used, unsure = _stream(units, groups)
     if any(not u.text for u in units[:used]):
         apart = _rows_apart(units[:used], groups)
         if apart[0] > score:
             return apart[1], apart[2], used
-    return rows, [set() for _ in rows], used
+    return rows, unsure, used
 
 
 def _told_by_content(rows: list[list[list[Unit]]], groups: list[ColumnKind]) -> list[ColumnKind]:

@@ -96,13 +96,14 @@ _OFTEN_EMPTY = {"situational", "notes", "partners", "duty", "scope"}
 class ColumnKind:
     """What a column is expected to hold, for scoring its cells' lines."""
     group: str                 # a row of ``FIT``
-    weak: bool = False         # the header word is a part or a fuzzy match: halfway to "any"
+    weak: bool = False         # the header word is a part or a fuzzy match: no line fits worse than in
+                               # a column of any kind, every line a little worse than it would
     often_empty: bool = False
 
     @property
     def fit(self) -> dict[str, float]:
         base = FIT[self.group]
-        return {k: (v + FIT["any"][k]) / 2 for k, v in base.items()} if self.weak else base
+        return {k: max(v, FIT["any"][k]) + WEAK_HEADER for k, v in base.items()} if self.weak else base
 
     @property
     def extra_line(self) -> float:
@@ -153,6 +154,8 @@ EXTRA_LINE = {"item": -1.5, "no": -3.0, "scenario": -1.5, "role": -2.0, "time": 
               "items": -0.1, "name": -1.0, "prose": -0.2, "any": -0.3}
 EMPTY_CELL = {"no": -1.5, "items": -0.5, "item": -0.8, "name": -1.0, "channels": -1.0, "time": -0.6, "unit": -0.6,
               "prose": -0.4, "any": -0.3}
+# Points for each line in a column whose header word is weak (a part, a fuzzy match).
+WEAK_HEADER = -0.25
 # Points for each other unit in a cell that holds a numbered list (1. 2. 3.): a list's lines are
 # numbered, a line after it without a number is the next cell.
 AFTER_LIST = -4.0

@@ -22,10 +22,11 @@ from normalizers.match_catalog import CatalogIndex, build_index, local_id
 from normalizers.repair_text import name_key
 from pipeline.catalog.gazetteer import Gazetteer, build_gazetteer
 from pipeline.core.errors import ConfigError
+from pipeline.core.files import default_catalog_dir
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import CatalogItem
 
-__all__ = ["Catalog", "load_catalog", "load_gazetteer", "read_tsv"]
+__all__ = ["Catalog", "load_catalog", "load_gazetteer", "read_tsv", "default_catalog_dir"]
 
 REQUIRED_FILES = ("national.tsv", "local_items.tsv", "aliases.tsv", "bundles.tsv", "regions.tsv")
 

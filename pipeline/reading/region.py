@@ -152,6 +152,8 @@ class _Context:
             score += 2
         if ancestors & self.text_codes:
             score += 1
+        if p.code in self.text_codes or p.code in self.title_codes:
+            score += 1                    # the place itself is named elsewhere (青岛市人力资源和社会保障局)
         if form.kind != "former":
             score += 0.5                  # a current name before a former one
         return score

@@ -33,7 +33,34 @@ def _parser() -> argparse.ArgumentParser:
     _add_review_parser(sub)
     _add_diff_parser(sub)
     _add_explain_parser(sub)
+    _add_catalog_parser(sub)
     return parser
+
+
+def _add_catalog_parser(sub) -> None:
+    """``catalog import FILE``: an official national catalog document into national.tsv."""
+    catalog = sub.add_parser("catalog", help="reference data: import the official national catalog")
+    steps = catalog.add_subparsers(dest="step", required=True)
+    imp = steps.add_parser("import", help="read an official catalog (DOCX, PDF, XLSX …) into national.tsv, "
+                                          "showing what changes first")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--catalog", type=Path, default=None, help=_CATALOG_HELP)
+    imp.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    imp.add_argument("--force", action="store_true",
+                     help="write even when the file gives a code two names (the first is kept) or a removed code "
+                          "still has aliases (they are dropped)")
+
+
+def _run_catalog(args) -> int:
+    from pipeline.catalog.import_national import apply_import, plan_import
+    plan = plan_import(args.file, args.catalog)
+    print(plan.summary())
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    written = apply_import(plan, force=args.force)
+    print("wrote " + ", ".join(written) if written else "nothing to write")
+    return 0
 
 
 def _jobs(text: str) -> int:
@@ -193,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_diff(args)
         if args.command == "explain":
             return _run_explain(args)
+        if args.command == "catalog":
+            return _run_catalog(args)
     except PipelineError as err:
         print(err.render(), file=sys.stderr)
         return 2

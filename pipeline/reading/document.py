@@ -67,8 +67,9 @@ _REGION_NOTES = ("no region was found", "names a place that could be", "the docu
 def apply_manifest(doc: Document, override: dict[str, str], catalog: Catalog) -> Document:
     """The manifest row's region, province, level, title (and region_code) over what was detected.
 
-    A region named there takes its code, province and level from the gazetteer unless the row gives
-    them; the warning that asked for the region goes once the manifest gives it."""
+    A region the gazetteer knows (by name or division code) is shown under its gazetteer name and takes
+    its code, province and level unless the row gives them; the warning that asked for the region goes
+    once the manifest gives it."""
     values = {k: v for k, v in override.items() if k in ("region", "province", "level", "title", "region_code") and v}
     if not values:
         return doc
@@ -76,8 +77,9 @@ def apply_manifest(doc: Document, override: dict[str, str], catalog: Catalog) ->
         place = catalog.gazetteer.by_name(values.get("region_code") or values["region"])
         if place is not None:
             province = catalog.gazetteer.by_code(place.province_code)
-            values = {"region": place.name, "region_code": place.code, "level": place.level,
-                      "province": province.name if province else place.province, **values}
+            values = {"region_code": place.code, "level": place.level,
+                      "province": province.name if province else place.province, **values,
+                      "region": place.name}       # one name per place (平度市 -> 青岛市平度市), as detection gives
         else:
             values.setdefault("region_code", "")
         kept = [m for m in doc.message.split(" | ") if m and not any(n in m for n in _REGION_NOTES)]
@@ -195,8 +197,8 @@ def unknown_region_warnings(finding: RegionFinding, rel: str) -> list[str]:
                 f"else in the document decides — {fix}"]
     if finding.place is None:
         return [f"{rel}: no region was found (no place of the gazetteer in the title, no known issuer in a "
-                f"document number, no place named in the text), so the list has no province and no baseline "
-                f"to compare with — {fix}"]
+                f"document number, no place named in the text): region, region_code and province stay empty and a city's "
+                f"or district's list gets no baseline — {fix}"]
     return []
 
 

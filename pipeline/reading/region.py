@@ -46,7 +46,7 @@ def detect_title(rows: list[Row]) -> str:
             continue
         if block and last_line is not None and line_no - last_line > 1:
             break
-        if text.endswith(("：", ":")) or len(text) > 60 or (block and _NOT_TITLE.search(text)):
+        if text.endswith(("：", ":")) or len(text) > 60 or _NOT_TITLE.search(text):
             if block:
                 break
             continue

@@ -32,6 +32,9 @@ from pipeline.reading.prose import read_prose
 from pipeline.reading.region import RegionFinding, detect_title, locate_region
 from pipeline.reading.tables import TableResult, read_table
 
+# the list kinds a city's list is compared with its province's by (pipeline.diff.baseline.COMPARED_KINDS)
+COMPARED_KINDS = {"bundle", "speedup", "hotlist"}
+
 __all__ = ["read_document", "read_rows", "rows_to_extraction", "reading_context"]
 
 
@@ -151,7 +154,9 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
     title = context.title
     finding = locate_region(title, rows, catalog.gazetteer)
     place = finding.place
-    warnings += region_warnings(title, place, catalog.gazetteer, rel) + unknown_region_warnings(finding, rel)
+    warnings += region_warnings(title, place, catalog.gazetteer, rel)
+    if set(kinds) & COMPARED_KINDS:        # a catalog list alone is compared with nothing: its region can wait
+        warnings += unknown_region_warnings(finding, rel)
     province = catalog.gazetteer.by_code(finding.common_province_code) if place is None else None
     document = Document(
         rel, title=title, region=place.name if place else "",

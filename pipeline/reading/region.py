@@ -26,7 +26,8 @@ __all__ = ["detect_title", "detect_region", "locate_region", "RegionFinding"]
 _LEVEL_RANK = {"district": 3, "city": 2, "province": 1}
 _DOC_NO = r"[\u4e00-\u9fff]{1,8}[〔\[［(（【]\d{4}[〕\]］)）】]\s*\d+\s*号"
 _SKIP_LINE = re.compile(r"^\s*(附件\s*\d*[:：]?|%s|\(此件.*\)|（此件.*）|\[bookmark.*)\s*$" % _DOC_NO)
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,8}?)[〔\[［(（【]\d{4}[〕\]］)）】]\s*\d+\s*号")
+# the issuer's own number stands on a line of its own (a number cited in a sentence is another's)
+_DOC_NUMBER = re.compile(r"^\s*([\u4e00-\u9fff]{2,8}?)[〔\[［(（【]\d{4}[〕\]］)）】]\s*\d+\s*号\s*(?:签发人.*)?$", re.M)
 # a line that is no part of a title: a footnote or note, or a sentence
 _NOT_TITLE = re.compile(r"^\s*(注|说明|备注|附注|\*\s*注|（注|\(注)|[。；;]\s*$")
 

@@ -8,13 +8,22 @@ from pipeline.reading.region import RegionFinding
 from tests.conftest import RAW
 
 
-def test_a_list_without_a_region_says_so_and_how_to_set_it(catalog):
-    path = next(RAW.glob("004*.txt"))
+def test_a_list_without_a_region_says_so_and_how_to_set_it(catalog, tmp_path):
+    seed = next(RAW.glob("003*.txt"))              # 淄博's notice without its document number
+    text = seed.read_text(encoding="utf-8").replace("淄人社函", "人社函").replace("淄博", "本市").replace("山东", "本省")
+    path = tmp_path / "attachment.txt"
+    path.write_text(text, encoding="utf-8")
     doc = read_document(path, path.name, catalog).document
-    assert (doc.region, doc.region_code, doc.status) == ("", "", "warning")
+    assert (doc.region, doc.region_code, doc.province, doc.status) == ("", "", "", "warning")
     assert f"{path.name}: no region was found" in doc.message
     assert f"set region (a name such as 青岛市 or a division code such as 370200) for {path.name} in raw/manifest.tsv" \
         in doc.message
+
+
+def test_a_catalog_list_alone_is_compared_with_nothing_and_gets_no_region_warning(catalog):
+    path = next(RAW.glob("004*.txt"))
+    doc = read_document(path, path.name, catalog).document
+    assert (doc.region, doc.status, doc.message) == ("", "ok", "")
 
 
 def test_the_manifest_sets_the_region_its_code_and_clears_the_warning(catalog):

@@ -107,3 +107,8 @@ def test_the_gazetteer_holds_every_division(catalog):
     codes = {p.code for p in places}
     assert all(len(c) == 6 and c.isdigit() for c in codes)
     assert all(p.parent in codes for p in places if p.level != "province")
+
+
+def test_a_document_number_cited_in_a_sentence_is_not_the_issuer(catalog):
+    rows = _lines("关于启用数字化便民应用的通知", "", "按照省人社厅《关于…的通知》（鲁人社函〔2023〕11号）要求，现通知如下：")
+    assert locate_region(detect_title(rows), rows, catalog.gazetteer).evidence != "issuer"

@@ -8,7 +8,8 @@ documents the way bureaus head them, one per variant:
   province named in the text (the shared prefix 青人社 is decided by it);
 - counties: parent + name (平度市 under 青岛市: 青岛市平度市…), the name alone (decided by context or
   flagged when two provinces have it), the name alone with the prefecture named in the text, traditional
-  characters, and the short form before 人社 (平度人社局…) with the prefecture named in the text.
+  characters, and the short form before 人社 (平度人社局…) with the prefecture named in the text (not
+  for a short form that is also a prefecture's or province's: 长沙 is 长沙市, not 长沙县).
 
 Per variant: share found (a region was given), share right (its code is the expected one), share
 flagged (no region given, the candidates named in the status include the expected place), and wrong.
@@ -62,11 +63,13 @@ def generate_cases(gazetteer: Gazetteer, rows: list[dict[str, str]], counties: i
             prefix = sorted(prefixes[code], key=len)[0]
             cases.append(("city: issuer prefix", code, _rows(f"{prefix}函〔2021〕12号", "关于启用数字化便民应用的通知",
                                                              f"{province}{name}人力资源和社会保障局：")))
+    upper = {s for r in rows if r["level"] != "district" for s in (r["name"], *r["short"].split(";")) if s}
     sample = random.Random(seed).sample(sorted(r["code"] for r in rows if r["level"] == "district"), counties)
     for code in sample:
         r = by_code[code]
         parent = by_code.get(r["parent"], {"name": "", "level": ""})
-        shorts = [s for s in r["short"].split(";") if s]
+        # a county's short form that is also a prefecture's or province's (长沙 for 长沙县) means the larger place
+        shorts = [s for s in r["short"].split(";") if s and s not in upper]
         cases.append(("county: parent + name", code, _rows(parent["name"] + r["name"] + _TITLE)))
         cases.append(("county: name alone", code, _rows(r["name"] + _TITLE)))
         cases.append(("county: name, parent in text", code, _rows(r["name"] + _TITLE, "", f"{parent['name']}人社局：")))

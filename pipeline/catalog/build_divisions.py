@@ -43,7 +43,10 @@ _KEEP = {"500105", "500112"}
 ETHNIC = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
           "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
           "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各").split()
-_ETHNIC_TAIL = re.compile(r"(?:(?:%s)族?)+自治(县|州|旗)$" % "|".join(sorted(ETHNIC, key=len, reverse=True)))
+_PEOPLES = "|".join(sorted(ETHNIC, key=len, reverse=True))
+# 宁洱哈尼族彝族自治县: each people's name but the last ends in 族 (伊犁哈萨克自治州); 长白朝鲜族…: 白 is 长白's,
+# not 白族; 鄂伦春自治旗: the people's name is the whole name
+_ETHNIC_TAIL = re.compile(r"(?:(?:%s)族)*(?:%s)族?自治(县|州|旗)$" % (_PEOPLES, _PEOPLES))
 _PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 _SUFFIX = re.compile(r"(地区|林区|特区|新区|矿区|市|县|区|旗|盟)$")
 
@@ -57,8 +60,8 @@ def stem(name: str) -> str:
     if _PROVINCE_SUFFIX.search(name) and name.endswith(("省", "自治区", "特别行政区")):
         return _PROVINCE_SUFFIX.sub("", name)
     ethnic = _ETHNIC_TAIL.search(name)
-    if ethnic and ethnic.start() > 0:
-        return name[:ethnic.start()]
+    if ethnic:                            # 鄂伦春自治旗: the people's name is the place's
+        return name[:ethnic.start()] if ethnic.start() > 0 else re.sub(r"族?自治(县|州|旗)$", "", name)
     return _SUFFIX.sub("", name) if len(_SUFFIX.sub("", name)) >= 1 else name
 
 
@@ -71,7 +74,7 @@ def short_forms(name: str, level: str) -> list[str]:
     s = stem(name)
     out = [s] if len(s) >= 2 and s != name else []
     ethnic = _ETHNIC_TAIL.search(name)
-    if ethnic and ethnic.start() > 0:
+    if ethnic and len(s) >= 2:
         out.append(s + ethnic.group(1))
     return [f for f in out if f != name]
 

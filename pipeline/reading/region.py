@@ -91,8 +91,8 @@ def locate_region(title: str, rows: list[Row], gazetteer: Gazetteer) -> RegionFi
     text = to_simplified("\n".join((c or "") for r in rows for c in r.cells))
     issuer_form, issuer = _issuer(head, gazetteer)
     title_hits = gazetteer.scan(title)
-    context = _Context(gazetteer, {f.place.code for _, _, fs in title_hits for f in fs if f.place.code},
-                       {f.place.code for _, _, fs in gazetteer.scan(text) for f in fs if f.place.code},
+    text_hits = gazetteer.scan(text)
+    context = _Context(gazetteer, _named(title_hits), _named(text_hits),
                        {p.province_code for p in issuer} if len(issuer) >= 1 and len({p.province_code for p in issuer}) == 1
                        else set())
     if title_hits:
@@ -109,7 +109,7 @@ def locate_region(title: str, rows: list[Row], gazetteer: Gazetteer) -> RegionFi
             return RegionFinding(places[0], "issuer", issuer_form)
         return RegionFinding(None, "issuer", issuer_form, tuple(sorted(places, key=lambda p: p.code)))
     counts: Counter[Place] = Counter()
-    for _, _, forms in gazetteer.scan(text):
+    for _, _, forms in text_hits:
         places = context.decide(forms)
         if len(places) == 1:
             counts[places[0]] += 1
@@ -117,6 +117,11 @@ def locate_region(title: str, rows: list[Row], gazetteer: Gazetteer) -> RegionFi
         return RegionFinding(None)
     place = max(counts.items(), key=lambda kv: (kv[1], _LEVEL_RANK.get(kv[0].level, 0), kv[0].name))[0]
     return RegionFinding(place, "text", place.name)
+
+
+def _named(hits) -> set[str]:
+    """Codes of the places the hits name for sure (a name two places share is no context for either)."""
+    return {forms[0].place.code for _, _, forms in hits if len({f.place for f in forms}) == 1 and forms[0].place.code}
 
 
 def _issuer(head: str, gazetteer: Gazetteer) -> tuple[str, tuple[Place, ...]]:
@@ -155,6 +160,9 @@ class _Context:
             score += 1
         if p.code in self.text_codes or p.code in self.title_codes:
             score += 1                    # the place itself is named elsewhere (青岛市人力资源和社会保障局)
+        inside = p.code[:2] if p.level == "province" else p.code[:4] if p.level == "city" else ""
+        if inside and p.code and any(c.startswith(inside) and c != p.code for c in self.text_codes | self.title_codes):
+            score += 1                    # a place inside it is named (西宁市 for 青海省)
         if form.kind != "former":
             score += 0.5                  # a current name before a former one
         return score
@@ -165,9 +173,6 @@ class _Context:
         for form in forms:
             places[form.place] = max(places.get(form.place, -1.0), self.score(form))
         top = max(places.values())
-        best = tuple(p for p, s in places.items() if s == top)
-        if len(best) > 1:                 # 吉林: the province and the city -- the one the title is about
-            levels = {p.level for p in best}
-            if len(levels) > 1 and all(p.level != "district" for p in best):
-                best = tuple(p for p in best if p.level == "province") or best
-        return best
+        # a tie stays a tie (甘人社 with 甘肃省 and 甘南州 both named: the province's notice or 甘南's?): flagged,
+        # not guessed
+        return tuple(p for p, s in places.items() if s == top)

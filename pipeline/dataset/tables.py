@@ -34,8 +34,8 @@ def _mention_id(m) -> str:
 
 def _item_row(doc, r: Match) -> tuple:
     m = r.mention
-    return (_mention_id(m), m.where.file, m.list_kind, doc.region, doc.region_code, doc.province, doc.level, m.bundle_no,
-            m.bundle_name, m.scenario_code, m.scenario_name, m.role, m.seq, m.printed, m.text, m.unit,
+    return (_mention_id(m), m.where.file, m.list_kind, doc.region, doc.region_code, doc.province, doc.level,
+            m.bundle_no, m.bundle_name, m.scenario_code, m.scenario_name, m.role, m.seq, m.printed, m.text, m.unit,
             ";".join(m.printed_codes), ";".join(r.codes), r.canonical_id, r.canonical_name, r.method,
             float(r.score), bool(r.needs_review), r.reason,
             ";".join(f"{c.item_id}={c.score:.1f}" for c in r.candidates), m.current_limit, m.target_limit,

@@ -75,7 +75,8 @@ class Baselines:
             return Baseline(None, "no baseline: the province of this list is not known — name it in raw/manifest.tsv")
         mine = _kinds(document)
         key = _province_key(document) or province
-        candidates = [r for r in self.provincial.get(key) or self.provincial.get(province, ()) if r["source"] != source and _kinds(r) & mine]
+        provincial = self.provincial.get(key) or self.provincial.get(province, ())
+        candidates = [r for r in provincial if r["source"] != source and _kinds(r) & mine]
         if not candidates:
             return Baseline(None, f"no provincial list of {province} among the inputs; compare it on demand with "
                                   f"`python -m pipeline diff {source} BASELINE`, or name a baseline in "

@@ -202,8 +202,8 @@ def unknown_region_warnings(finding: RegionFinding, rel: str) -> list[str]:
                 f"else in the document decides — {fix}"]
     if finding.place is None:
         return [f"{rel}: no region was found (no place of the gazetteer in the title, no known issuer in a "
-                f"document number, no place named in the text): region, region_code and province stay empty and a city's "
-                f"or district's list gets no baseline — {fix}"]
+                f"document number, no place named in the text): region, region_code and province stay empty and "
+                f"a city's or district's list gets no baseline — {fix}"]
     return []
 
 

@@ -92,14 +92,11 @@ def locate_region(title: str, rows: list[Row], gazetteer: Gazetteer) -> RegionFi
     issuer_form, issuer = _issuer(head, gazetteer)
     title_hits = gazetteer.scan(title)
     text_hits = gazetteer.scan(text)
-    context = _Context(gazetteer, _named(title_hits), _named(text_hits),
-                       {p.province_code for p in issuer} if len(issuer) >= 1 and len({p.province_code for p in issuer}) == 1
-                       else set())
+    issuer_provinces = {p.province_code for p in issuer}
+    context = _Context(_named(title_hits), _named(text_hits), issuer_provinces if len(issuer_provinces) == 1 else set())
     if title_hits:
-        decided = [(context.decide(fs), start, text_) for start, end, fs in title_hits
-                   for text_ in [title[start:end]]]
-        best = max(decided, key=lambda d: (max(_LEVEL_RANK.get(p.level, 0) for p in d[0]), -d[1]))
-        places, _, form = best
+        decided = [(context.decide(forms), start, title[start:end]) for start, end, forms in title_hits]
+        places, _, form = max(decided, key=lambda d: (max(_LEVEL_RANK.get(p.level, 0) for p in d[0]), -d[1]))
         if len(places) == 1:
             return RegionFinding(places[0], "title", form)
         return RegionFinding(None, "title", form, tuple(sorted(places, key=lambda p: p.code)))
@@ -143,7 +140,6 @@ def _issuer(head: str, gazetteer: Gazetteer) -> tuple[str, tuple[Place, ...]]:
 class _Context:
     """What the rest of the document says, to choose among places that share a name."""
 
-    gazetteer: Gazetteer
     title_codes: set[str]
     text_codes: set[str]
     issuer_provinces: set[str]

@@ -74,7 +74,8 @@ def test_a_file_giving_one_code_two_names_is_not_written_without_force(folder, t
     before = (folder / "national.tsv").read_bytes()
     plan = plan_import(render_docx(pairs, tmp_path / "bad.docx"), folder)
     assert plan.conflicts and "1.1.5 is '职工参保登记'" in plan.conflicts[0]
-    with pytest.raises(ConfigError, match=r"\[E400\] bad.docx: nothing was written: the file gives 1 code\(s\) two names"):
+    message = r"\[E400\] bad.docx: nothing was written: the file gives 1 code\(s\) two names"
+    with pytest.raises(ConfigError, match=message):
         apply_import(plan)
     assert (folder / "national.tsv").read_bytes() == before
     apply_import(plan, force=True)

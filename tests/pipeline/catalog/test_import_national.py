@@ -98,3 +98,11 @@ def test_the_command_shows_the_changes_and_a_dry_run_writes_nothing(folder, tmp_
     out = capsys.readouterr().out
     assert "3 renamed" in out and "2 added" in out and "1 removed" in out and "dry run: nothing written" in out
     assert (folder / "national.tsv").read_bytes() == before
+
+
+def test_force_drops_the_aliases_of_a_removed_code_and_the_catalog_still_loads(folder, tmp_path):
+    pairs = [(c, n) for c, n in _pairs(folder) if c != "1.3.1"]
+    plan = plan_import(render_docx(pairs, tmp_path / "removed.docx"), folder)
+    apply_import(plan, force=True)
+    assert all(a["target"] != "1.3.1" for a in read_tsv(folder / "aliases.tsv"))
+    assert "1.3.1" not in {i.code for i in load_catalog(folder).items}

@@ -15,6 +15,8 @@ from pipeline.core.errors import PipelineError
 
 __all__ = ["main"]
 
+_CATALOG_HELP = "catalog folder (default: raw/catalog/ when the current folder has one, else the shipped catalog)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
@@ -22,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="read the lists and write the dataset")
     run.add_argument("inputs", nargs="*", type=Path, help="files or folders (default: everything under raw/)")
     run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+    run.add_argument("--catalog", type=Path, default=None, help=_CATALOG_HELP)
     run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
     run.add_argument("--cache", type=Path, help="cache of per-file results (default: .cache in the output folder)")
     run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
@@ -31,7 +33,34 @@ def _parser() -> argparse.ArgumentParser:
     _add_review_parser(sub)
     _add_diff_parser(sub)
     _add_explain_parser(sub)
+    _add_catalog_parser(sub)
     return parser
+
+
+def _add_catalog_parser(sub) -> None:
+    """``catalog import FILE``: an official national catalog document into national.tsv."""
+    catalog = sub.add_parser("catalog", help="reference data: import the official national catalog")
+    steps = catalog.add_subparsers(dest="step", required=True)
+    imp = steps.add_parser("import", help="read an official catalog (DOCX, PDF, XLSX …) into national.tsv, "
+                                          "showing what changes first")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--catalog", type=Path, default=None, help=_CATALOG_HELP)
+    imp.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    imp.add_argument("--force", action="store_true",
+                     help="write even when the file gives a code two names (the first is kept) or a removed code "
+                          "still has aliases (they are dropped)")
+
+
+def _run_catalog(args) -> int:
+    from pipeline.catalog.import_national import apply_import, plan_import
+    plan = plan_import(args.file, args.catalog)
+    print(plan.summary())
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    written = apply_import(plan, force=args.force)
+    print("wrote " + ", ".join(written) if written else "nothing to write")
+    return 0
 
 
 def _jobs(text: str) -> int:
@@ -82,7 +111,7 @@ def _add_review_parser(sub) -> None:
     status = steps.add_parser("status", help="count decided, pending and conflicting mentions")
     for step in (export, imp, status):
         step.add_argument("--from", dest="from_dir", type=Path, default=Path("out"), help="dataset folder (default: out/)")
-        step.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+        step.add_argument("--catalog", type=Path, default=None, help=_CATALOG_HELP)
 
 
 def _review(args) -> int:
@@ -109,14 +138,14 @@ def _add_diff_parser(sub) -> None:
     diff.add_argument("baseline", help="the document to compare with (e.g. the provincial list)")
     diff.add_argument("--out", type=Path, default=Path("out"),
                       help="dataset folder to read (default: out/); the diff goes to its diffs/ subfolder")
-    diff.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+    diff.add_argument("--catalog", type=Path, default=None, help=_CATALOG_HELP)
     diff.add_argument("--root", type=Path, default=Path("raw"), help="bare file names are also looked up here")
 
 
 def _add_explain_parser(sub) -> None:
     explain = sub.add_parser("explain", help="show how one file is read: tables, headers, cells, mentions, matches")
     explain.add_argument("file", type=Path)
-    explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+    explain.add_argument("--catalog", type=Path, default=None, help=_CATALOG_HELP)
     explain.add_argument("--root", type=Path, default=Path("raw"), help="names (and the manifest) are relative to this folder")
     _add_limit_options(explain)
 
@@ -174,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
+    if hasattr(args, "catalog") and args.catalog is None:
+        from pipeline.core.files import default_catalog_dir
+        args.catalog = default_catalog_dir()
     try:
         if args.command == "run":
             from pipeline.runner.runner import run
@@ -188,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_diff(args)
         if args.command == "explain":
             return _run_explain(args)
+        if args.command == "catalog":
+            return _run_catalog(args)
     except PipelineError as err:
         print(err.render(), file=sys.stderr)
         return 2

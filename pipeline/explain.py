@@ -49,7 +49,8 @@ def explain(path: Path, reader: FileReader, rel: str | None = None) -> str:
             aligned = align_row(row.cells, fields)
             lines.append(f"  row {row.where.row} (page {row.where.page}, line {row.where.line}): "
                          + "; ".join(f"{k}[{c}]={_short(t)}" for k, (c, t) in sorted(aligned.items())))
-    lines.append(f"\ndocument: title '{doc.title}', region '{doc.region}' ({doc.province}, {doc.level}), "
+    lines.append(f"\ndocument: title '{doc.title}', region '{doc.region}' ({doc.province}, {doc.level}"
+                 f"{', code ' + doc.region_code if doc.region_code else ''}), "
                  f"lists {', '.join(doc.list_kinds)}")
     for warning in extraction.warnings:
         lines.append(f"warning: {warning}")

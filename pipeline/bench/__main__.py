@@ -7,6 +7,8 @@
     pdf        PDF table readers compared on the fixtures (pipeline.bench.pdf)
     ocr        OCR of the scanned fixtures (pipeline.bench.ocr)
     corpus     generate a corpus with gold labels (pipeline.bench.corpus)
+    regions    region detection on titles and issuers made from the gazetteer (pipeline.bench.regions)
+    catalog    the catalog import round trip: national.tsv as DOCX/PDF/XLSX and back (pipeline.bench.catalog)
     formats    every input format (xlsx, xls, et, ods, csv, html, mht, doc, wps, rtf, odt, ofd) against its gold
                (pipeline.bench.formats)
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-COMMANDS = ("accuracy", "layouts", "scale", "match", "pdf", "ocr", "corpus", "formats")
+COMMANDS = ("accuracy", "layouts", "scale", "match", "pdf", "ocr", "corpus", "formats", "regions", "catalog")
 
 
 def main(argv: list[str] | None = None) -> int:

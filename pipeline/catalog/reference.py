@@ -6,7 +6,8 @@ Files (tab-separated, UTF-8, a header row, every row says where it comes from):
                         (their id is ``X-`` + a hash of the name, see ``local_id``)
 - ``aliases.tsv``       alias, target (a national code or a local item's name), source
 - ``bundles.tsv``       no, name, aliases (;-separated), source: the ten national bundles
-- ``regions.tsv``, ``doc_number_prefixes.tsv``: the gazetteer for region detection
+- ``divisions.tsv``, ``regions.tsv``, ``doc_number_prefixes.tsv``: the gazetteer for region detection
+                        (divisions.tsv optional: a folder without it knows only its regions.tsv)
 - ``header_words.tsv``  word, field, source: the header vocabulary of the layout reader
                         (optional: the one shipped in raw/catalog/ when a folder has none)
 - ``decisions.tsv``     review decisions (written by ``pipeline review import``), optional
@@ -19,12 +20,13 @@ from pathlib import Path
 
 from normalizers.match_catalog import CatalogIndex, build_index, local_id
 from normalizers.repair_text import name_key
-from pipeline.catalog.gazetteer import Gazetteer, Place
+from pipeline.catalog.gazetteer import Gazetteer, build_gazetteer
 from pipeline.core.errors import ConfigError
+from pipeline.core.files import default_catalog_dir
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import CatalogItem
 
-__all__ = ["Catalog", "load_catalog", "read_tsv"]
+__all__ = ["Catalog", "load_catalog", "load_gazetteer", "read_tsv", "default_catalog_dir"]
 
 REQUIRED_FILES = ("national.tsv", "local_items.tsv", "aliases.tsv", "bundles.tsv", "regions.tsv")
 
@@ -78,10 +80,17 @@ def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = No
         aliases.append((row["alias"], target, "needs review" in row.get("source", "")))
     bundles = tuple((r["no"], r["name"], tuple(a for a in r.get("aliases", "").split(";") if a))
                     for r in read_tsv(folder / "bundles.tsv"))
-    places = tuple(Place(r["name"], r["short"], r["province"], r["level"]) for r in read_tsv(folder / "regions.tsv"))
-    prefixes_path = folder / "doc_number_prefixes.tsv"
-    prefixes = tuple((r["prefix"], r["region"]) for r in read_tsv(prefixes_path)) if prefixes_path.exists() else ()
+    gazetteer = load_gazetteer(folder)
     words = folder / "header_words.tsv"
     headers = HeaderVocabulary.load(words) if words.exists() else HeaderVocabulary.default()
     return Catalog(folder, tuple(sorted(items)), build_index(items, aliases, decisions), bundles,
-                   Gazetteer(places, prefixes), digest.hexdigest()[:16], tuple(a for a, _, _ in aliases), headers)
+                   gazetteer, digest.hexdigest()[:16], tuple(a for a, _, _ in aliases), headers)
+
+
+def load_gazetteer(folder: Path) -> Gazetteer:
+    """The gazetteer of a catalog folder (``divisions.tsv`` and ``doc_number_prefixes.tsv`` optional)."""
+    folder = Path(folder)
+    divisions = folder / "divisions.tsv"
+    prefixes = folder / "doc_number_prefixes.tsv"
+    return build_gazetteer(read_tsv(divisions) if divisions.exists() else [], read_tsv(folder / "regions.tsv"),
+                           read_tsv(prefixes) if prefixes.exists() else [])

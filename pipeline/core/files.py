@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "link_or_copy", "file_digest"]
+__all__ = ["atomic_write_bytes", "link_or_copy", "file_digest", "shipped_catalog_dir", "default_catalog_dir"]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -38,3 +38,19 @@ def file_digest(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def shipped_catalog_dir() -> Path:
+    """The catalog folder this tool ships: ``raw/catalog/`` of a source checkout (the source of truth),
+    else the copy a wheel installs as package data (``pipeline/shipped_catalog/``)."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package.parent / "raw" / "catalog", package / "shipped_catalog"):
+        if (folder / "national.tsv").is_file():
+            return folder
+    return package.parent / "raw" / "catalog"
+
+
+def default_catalog_dir(local: Path = Path("raw") / "catalog") -> Path:
+    """``--catalog`` when none is given: ``raw/catalog/`` under the current folder when there is one
+    (a project of its own), else the shipped catalog, so a run works from any folder."""
+    return local if (local / "national.tsv").is_file() else shipped_catalog_dir()

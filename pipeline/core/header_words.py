@@ -25,9 +25,11 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from pipeline.core.files import shipped_catalog_dir
+
 __all__ = ["HeaderVocabulary", "header_key", "DEFAULT_HEADER_WORDS", "FIELDS_READ"]
 
-DEFAULT_HEADER_WORDS = Path(__file__).resolve().parents[2] / "raw" / "catalog" / "header_words.tsv"
+DEFAULT_HEADER_WORDS = shipped_catalog_dir() / "header_words.tsv"
 # Fields the list readers use; the vocabulary also knows columns they leave alone (basis, fee, …).
 FIELDS_READ = ("no", "bundle_name", "scenario", "required", "situational", "items", "item", "role", "scope",
                "notes", "duty", "method", "process", "time_limit", "current_limit", "target_limit", "lead",

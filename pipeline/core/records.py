@@ -77,6 +77,7 @@ class Document:
     status: str = "ok"           # ok | warning | refused
     message: str = ""
     sha256: str = ""
+    region_code: str = ""        # 6-digit GB/T 2260 division code of the region ("" when unknown)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -64,6 +64,7 @@ _LINE = _c("line", "int", "source line of a text export or prose, 1-based; 0 whe
 _SOURCE = _c("source", "str", "input file, relative to the input root, forward slashes")
 _PLACE = (
     _c("region", "str", "region that published the list (e.g. 青岛市); empty when not detected"),
+    _c("region_code", "str", "6-digit GB/T 2260 division code of the region (e.g. 370200); empty when not known"),
     _c("province", "str", "province of the region"),
     _c("level", "str", "province | city | district, or empty"),
 )
@@ -146,11 +147,11 @@ TABLES: tuple[Table, ...] = (
     ), ("source", "page", "table", "row", "line")),
     Table("items", "one row per item mention of a bundle, speed-up, hot or catalog list", ITEM_COLUMNS, _ITEM_SORT),
     Table("speedup", "speed-up list (提速办) rows: the items table's speedup mentions with their time limits",
-          _pick("mention_id source region province level bundle_no seq raw_text item_text unit current_limit "
-                "target_limit codes canonical_id canonical_name needs_review page table row line"), _ITEM_SORT),
+          _pick("mention_id source region region_code province level bundle_no seq raw_text item_text unit "
+                "current_limit target_limit codes canonical_id canonical_name needs_review page table row line"), _ITEM_SORT),
     Table("hotlist", "hot list (热门高频事项) rows: the items table's hotlist mentions with their channels",
-          _pick("mention_id source region province level bundle_no seq raw_text item_text channels codes "
-                "canonical_id canonical_name needs_review page table row line"), _ITEM_SORT),
+          _pick("mention_id source region region_code province level bundle_no seq raw_text item_text channels "
+                "codes canonical_id canonical_name needs_review page table row line"), _ITEM_SORT),
     Table("catalog_rows", "one row per row of a catalog-shaped list (序号/业务分类/事项名称…)", (
         _SOURCE,
         _c("no", "str", "序号 as printed"),

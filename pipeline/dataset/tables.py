@@ -34,8 +34,8 @@ def _mention_id(m) -> str:
 
 def _item_row(doc, r: Match) -> tuple:
     m = r.mention
-    return (_mention_id(m), m.where.file, m.list_kind, doc.region, doc.province, doc.level, m.bundle_no,
-            m.bundle_name, m.scenario_code, m.scenario_name, m.role, m.seq, m.printed, m.text, m.unit,
+    return (_mention_id(m), m.where.file, m.list_kind, doc.region, doc.region_code, doc.province, doc.level,
+            m.bundle_no, m.bundle_name, m.scenario_code, m.scenario_name, m.role, m.seq, m.printed, m.text, m.unit,
             ";".join(m.printed_codes), ";".join(r.codes), r.canonical_id, r.canonical_name, r.method,
             float(r.score), bool(r.needs_review), r.reason,
             ";".join(f"{c.item_id}={c.score:.1f}" for c in r.candidates), m.current_limit, m.target_limit,
@@ -47,7 +47,7 @@ def file_rows(extraction: Extraction, matches: tuple[Match, ...]) -> dict[str, l
     """One file's rows per base table, as tuples in the column order of ``pipeline.dataset.schema``."""
     d = extraction.document
     return {
-        "documents": [(d.file, d.title, d.region, d.province, d.level, ";".join(d.list_kinds), d.status,
+        "documents": [(d.file, d.title, d.region, d.region_code, d.province, d.level, ";".join(d.list_kinds), d.status,
                        d.message, d.sha256, len(extraction.bundles), len(matches),
                        len(extraction.catalog_entries))],
         "bundles": [(b.where.file, b.no, b.name, b.lead_unit, ";".join(b.partner_units), b.time_limit, b.method,

@@ -1,8 +1,9 @@
 """Which list a local list is compared with, and the file names its diff gets.
 
 - ``resolve_baseline(document, documents, manifest) -> Baseline``: a city or district
-  document is compared with the list of its province (same province, level
-  ``province``, at least one list kind in common, not refused) found among the inputs.
+  document is compared with the list of its province (same province code -- the first two
+  digits of ``region_code`` and four zeros --, else the same province name; level ``province``, at least one
+  list kind in common, not refused) found among the inputs.
   ``raw/manifest.tsv`` may name another baseline file in its ``baseline`` column. When
   there is none, ``Baseline.source`` is ``None`` and ``how`` says why — nothing is invented.
 - ``safe_stem(name, taken)``: a region name -> a file name that stays inside ``out/diffs/``
@@ -49,7 +50,8 @@ class Baselines:
         self.usable = set(usable["source"])
         self.provincial: dict[str, list[dict]] = {}
         for row in usable[usable["level"] == "province"].to_dict("records"):
-            self.provincial.setdefault(str(row["province"]), []).append(row)
+            for key in {_province_key(row), str(row["province"])} - {""}:
+                self.provincial.setdefault(key, []).append(row)
 
     def resolve(self, document: dict) -> Baseline:
         source = str(document["source"])
@@ -63,13 +65,18 @@ class Baselines:
                             warning=f"manifest.tsv: baseline '{named}' of '{source}' is not among the readable "
                                     f"inputs ({readable}) — add the file to raw/ or fix the baseline column")
         province, level = str(document.get("province", "")), str(document.get("level", ""))
-        if level not in LOCAL_LEVELS:
+        if not level and not province and _kinds(document):
+            return Baseline(None, "no baseline: no region was found for this list (its status in documents.csv "
+                                  "says why) — set its region in raw/manifest.tsv (columns file, region)")
+        if level not in LOCAL_LEVELS and not (not level and province):
             return Baseline(None, f"not compared: level is '{level or 'unknown'}', only "
                                   f"{' and '.join(LOCAL_LEVELS)} lists are compared with their province")
         if not province:
             return Baseline(None, "no baseline: the province of this list is not known — name it in raw/manifest.tsv")
         mine = _kinds(document)
-        candidates = [r for r in self.provincial.get(province, ()) if r["source"] != source and _kinds(r) & mine]
+        key = _province_key(document) or province
+        provincial = self.provincial.get(key) or self.provincial.get(province, ())
+        candidates = [r for r in provincial if r["source"] != source and _kinds(r) & mine]
         if not candidates:
             return Baseline(None, f"no provincial list of {province} among the inputs; compare it on demand with "
                                   f"`python -m pipeline diff {source} BASELINE`, or name a baseline in "
@@ -83,6 +90,12 @@ class Baselines:
                             warning=f"{source}: several provincial lists of {province} ({best['source']}, {others}); "
                                     f"compared with {best['source']} — name the right one in raw/manifest.tsv")
         return Baseline(best["source"], how)
+
+
+def _province_key(row) -> str:
+    """The province code of a document row's region (370000 for 370200), "" when it has no code."""
+    code = str(row.get("region_code", "") or "")
+    return code[:2] + "0000" if len(code) == 6 and code.isdigit() else ""
 
 
 _UNSAFE = re.compile(r"[^\w\-]+")

@@ -22,7 +22,7 @@ import pandas as pd
 from pipeline.core.files import atomic_write_bytes, link_or_copy
 from pipeline.dataset.staging import CACHE_DIR_NAME
 from pipeline.diff.align import national_bundle_keys
-from pipeline.diff.baseline import LOCAL_LEVELS, Baselines, safe_stem
+from pipeline.diff.baseline import COMPARED_KINDS, LOCAL_LEVELS, Baselines, safe_stem
 from pipeline.diff.compare import diff_lists
 from pipeline.diff.findings import ListDiff, SourceSlices, document_frames
 from pipeline.diff.render import diff_to_json_bytes, render_markdown, render_xlsx
@@ -123,6 +123,10 @@ class DiffReuse:
         atomic_write_bytes(folder / self.FILE, text.encode("utf-8"))
 
 
+def _compared_kinds(doc: dict) -> set[str]:
+    return {k for k in str(doc.get("list_kinds", "") or "").split(";") if k in COMPARED_KINDS}
+
+
 def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
                     manifest: dict[str, dict[str, str]] | None = None, reuse: DiffReuse | None = None) -> list[str]:
     """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings.
@@ -141,7 +145,8 @@ def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
         if doc["status"] == "refused":
             continue
         named = bool(((manifest or {}).get(doc["source"]) or {}).get("baseline"))
-        if doc["level"] not in LOCAL_LEVELS and not named:
+        unplaced = not doc["level"] and bool(_compared_kinds(doc))      # said why it has no baseline
+        if doc["level"] not in LOCAL_LEVELS and not named and not unplaced:
             continue
         baseline = baselines.resolve(doc)
         stem = safe_stem(doc["region"] or Path(doc["source"]).stem, taken)
@@ -157,7 +162,7 @@ def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
             if baseline.source is None:
                 diff = ListDiff(slices.document_frames(doc["source"]).document, None, baseline.how,
                                 notes=(baseline.how,))
-                if "no provincial list" in baseline.how:
+                if "no provincial list" in baseline.how or "no region" in baseline.how:
                     mine.append(f"{doc['source']}: {baseline.how}")
             else:
                 diff = diff_lists(slices.document_frames(doc["source"]), slices.document_frames(baseline.source),

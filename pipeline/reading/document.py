@@ -15,7 +15,7 @@ from itertools import groupby
 from pathlib import Path
 
 from extractors.dispatch import extract_rows
-from normalizers.repair_text import name_key
+from normalizers.repair_text import name_key, to_simplified
 from pipeline.catalog.reference import Catalog
 from pipeline.core.errors import (
     InternalError,
@@ -29,8 +29,11 @@ from pipeline.core.limits import Deadline, Limits
 from pipeline.core.records import Document, Extraction, Row
 from pipeline.reading.layout import ReadingContext
 from pipeline.reading.prose import read_prose
-from pipeline.reading.region import detect_region, detect_title
+from pipeline.reading.region import RegionFinding, detect_title, locate_region
 from pipeline.reading.tables import TableResult, read_table
+
+# the list kinds a city's list is compared with its province's by (pipeline.diff.baseline.COMPARED_KINDS)
+COMPARED_KINDS = {"bundle", "speedup", "hotlist"}
 
 __all__ = ["read_document", "read_rows", "rows_to_extraction", "reading_context"]
 
@@ -57,8 +60,36 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
     doc = replace(extraction.document, sha256=sha)
     override = (manifest or {}).get(rel, {})
     if override:
-        doc = replace(doc, **{k: v for k, v in override.items() if k in ("region", "province", "level", "title") and v})
+        doc = apply_manifest(doc, override, catalog)
     return replace(extraction, document=doc)
+
+
+_REGION_NOTES = ("no region was found", "names a place that could be", "the document number's issuer")
+
+
+def apply_manifest(doc: Document, override: dict[str, str], catalog: Catalog) -> Document:
+    """The manifest row's region, province, level, title (and region_code) over what was detected.
+
+    A region the gazetteer knows (by name or division code) is shown under its gazetteer name and takes
+    its code, province and level unless the row gives them; the warning that asked for the region goes
+    once the manifest gives it."""
+    values = {k: v for k, v in override.items() if k in ("region", "province", "level", "title", "region_code") and v}
+    if not values:
+        return doc
+    if "region" in values or "region_code" in values:
+        place = catalog.gazetteer.by_name(values.get("region_code") or values["region"])
+        if place is not None:
+            province = catalog.gazetteer.by_code(place.province_code)
+            values = {"region_code": place.code, "level": place.level,
+                      "province": province.name if province else place.province, **values,
+                      "region": place.name}       # one name per place (平度市 -> 青岛市平度市), as detection gives
+        else:
+            values.setdefault("region_code", "")
+        kept = [m for m in doc.message.split(" | ") if m and not any(n in m for n in _REGION_NOTES)]
+        values["message"] = " | ".join(kept)
+        if doc.status == "warning" and not kept:
+            values["status"] = "ok"
+    return replace(doc, **values)
 
 
 def read_rows(path: Path, rel: str, deadline: Deadline, password: str | None = None,
@@ -121,12 +152,18 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
                  "word this tool does not know can be added to raw/catalog/header_words.tsv (word, field, source); "
                  "if the list is a scan, run it through OCR")
     title = context.title
-    place = detect_region(title, rows, catalog.gazetteer)
+    finding = locate_region(title, rows, catalog.gazetteer)
+    place = finding.place
     warnings += region_warnings(title, place, catalog.gazetteer, rel)
+    if set(kinds) & COMPARED_KINDS:        # a catalog list alone is compared with nothing: its region can wait
+        warnings += unknown_region_warnings(finding, rel)
+    province = catalog.gazetteer.by_code(finding.common_province_code) if place is None else None
     document = Document(
-        rel, title=title, region=place.name if place else "", province=place.province if place else "",
+        rel, title=title, region=place.name if place else "",
+        province=place.province if place else province.name if province else "",
         level=place.level if place else "", list_kinds=kinds,
-        status="warning" if warnings else "ok", message=" | ".join(warnings))
+        status="warning" if warnings else "ok", message=" | ".join(warnings),
+        region_code=place.code if place else "")
     return Extraction(
         document,
         bundles=tuple(b for r in results for b in r.bundles),
@@ -154,11 +191,28 @@ def duplicated_row_warnings(rows: list[Row]) -> list[str]:
     return out
 
 
+def unknown_region_warnings(finding: RegionFinding, rel: str) -> list[str]:
+    """A warning when no region, or no single region, was found: the list would get no baseline."""
+    fix = (f"set region (a name such as 青岛市 or a division code such as 370200) for {rel} in raw/manifest.tsv "
+           f"(columns file, region)")
+    if finding.ambiguous:
+        named = ", ".join(f"{p.name} ({p.code or 'no code'}, {p.province})" for p in finding.candidates)
+        what = ("the document number's issuer" if finding.evidence == "issuer" else "the title")
+        return [f"{rel}: {what} names a place that could be several ('{finding.form}': {named}) and nothing "
+                f"else in the document decides — {fix}"]
+    if finding.place is None:
+        return [f"{rel}: no region was found (no place of the gazetteer in the title, no known issuer in a "
+                f"document number, no place named in the text): region, region_code and province stay empty and "
+                f"a city's or district's list gets no baseline — {fix}"]
+    return []
+
+
 def region_warnings(title: str, place, gazetteer, rel: str) -> list[str]:
     """A warning when the title names other places of the level the chosen region has (济南市 and 青岛市)."""
     if place is None:
         return []
-    others = sorted({p.name for _, p in gazetteer.find(title) if p.level == place.level and p.name != place.name})
+    others = sorted({forms[0].place.name for _, _, forms in gazetteer.scan(to_simplified(title)) if len(forms) == 1
+                     and forms[0].place.level == place.level and forms[0].place.name != place.name})
     if not others:
         return []
     return [f"{rel}: the title names several regions ({', '.join(sorted([place.name] + others))}); "

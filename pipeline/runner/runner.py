@@ -18,12 +18,13 @@ the bytes are those of a full run.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.manifest import load_manifest
 from pipeline.catalog.reference import load_catalog
+from pipeline.core.files import default_catalog_dir
 from pipeline.core.limits import Limits
 from pipeline.dataset.csv_chunks import CsvReuse
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
@@ -43,7 +44,7 @@ _SKIP_NAMES = {"manifest.tsv", "README.md", ".gitkeep"}
 @dataclass(frozen=True)
 class RunOptions:
     out_dir: Path = Path("out")
-    catalog_dir: Path = DEFAULT_RAW / "catalog"
+    catalog_dir: Path = field(default_factory=default_catalog_dir)
     root: Path = DEFAULT_RAW          # provenance file names are relative to this folder
     manifest: Path | None = None      # default: <root>/manifest.tsv when it exists
     limits: Limits = Limits()         # per-file size, pages, unpacked bytes, seconds (pipeline.core.limits)

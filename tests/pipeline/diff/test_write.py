@@ -214,3 +214,16 @@ def test_speedup_and_hot_lists_are_compared_when_both_sides_have_one(catalog):
                                               ("社保查询", "X-6473b2f3", "", False)])
     diff = diff_lists(document_frames(hot_l, "l.txt"), document_frames(hot_b, "b.txt"), keys, names)
     assert [(f.section, f.kind, f.item_id) for f in diff.findings] == [("hotlist", "missing", "X-2326d4e9")]
+
+
+def test_a_list_without_a_region_gets_an_index_row_saying_why_it_has_no_baseline(seed_run, catalog, tmp_path):
+    _, frames, _ = seed_run
+    docs = frames["documents"].copy()
+    unplaced = docs["source"].str.startswith("003")
+    for column in ("region", "region_code", "province", "level"):
+        docs.loc[unplaced, column] = ""
+    warnings = write_all_diffs(tmp_path, {**frames, "documents": docs}, catalog)
+    index = pd.read_csv(tmp_path / "diffs" / "index.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    row = index[index["local_source"].str.startswith("003")].iloc[0]
+    assert row["baseline_source"] == "" and row["baseline_how"].startswith("no baseline: no region was found")
+    assert any("no region was found" in w for w in warnings)

@@ -81,7 +81,7 @@ def test_explain_shows_header_fields_and_each_match(capsys):
             "当前规定的办结时限=current_limit (header)") in shown
     assert "打包事项=scope (header of 2 fields, content 0.00, items taken by column 2)" in shown
     assert "bundle 9 - item: 遗属待遇申领（养老保险） -> 1.6.8 [code 100]" in shown
-    assert "region '白银市白银区' (甘肃省, district)" in shown
+    assert "region '白银市白银区' (甘肃省, district, code 620402)" in shown
 
 
 def test_a_bad_number_of_jobs_is_a_usage_error_naming_the_option(tmp_path, capsys):

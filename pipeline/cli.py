@@ -12,12 +12,14 @@ import sys
 from pathlib import Path
 
 from pipeline.core.errors import PipelineError
+from pipeline.core.i18n import Translator, resolve_lang, t
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    _add_lang(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="read the lists and write the dataset")
     run.add_argument("inputs", nargs="*", type=Path, help="files or folders (default: everything under raw/)")
@@ -28,10 +30,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
     run.add_argument("--jobs", type=_jobs, default=0, help="worker processes, 1 or more (default: one per core)")
     _add_limit_options(run)
+    _add_lang(run)
     _add_review_parser(sub)
     _add_diff_parser(sub)
     _add_explain_parser(sub)
     return parser
+
+
+def _add_lang(parser) -> None:
+    """``--lang`` before or after the command (read first by ``_lang``, so that parse errors are in it too)."""
+    parser.add_argument("--lang", default=argparse.SUPPRESS,
+                        help="language of messages and reports: zh (Chinese, the default) or en; "
+                             "else the environment variable RENSHE_LANG")
 
 
 def _jobs(text: str) -> int:
@@ -65,7 +75,7 @@ def _run_options(args):
                                  args.max_seconds, args.max_cells)
     return RunOptions(out_dir=args.out, catalog_dir=args.catalog, root=args.root, limits=limits,
                       password=args.password, cache_dir=args.cache, use_cache=not args.no_cache, jobs=args.jobs,
-                      progress=True)
+                      progress=True, lang=args.lang)
 
 
 def _add_review_parser(sub) -> None:
@@ -81,21 +91,22 @@ def _add_review_parser(sub) -> None:
     imp.add_argument("--replace", action="store_true", help="record decisions that differ from earlier ones")
     status = steps.add_parser("status", help="count decided, pending and conflicting mentions")
     for step in (export, imp, status):
+        _add_lang(step)
         step.add_argument("--from", dest="from_dir", type=Path, default=Path("out"), help="dataset folder (default: out/)")
         step.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
 
 
-def _review(args) -> int:
+def _review(args, tr: Translator) -> int:
     from pipeline.review import export as review_export
     from pipeline.review import import_workbook as review_import
     if args.step == "export":
         report = review_export.export_review(args.from_dir, args.catalog, args.out or args.from_dir / "review.xlsx",
-                                             args.all_of)
+                                             args.all_of, tr)
     elif args.step == "import":
         report = review_import.import_review(args.workbook, args.reviewer, args.catalog, args.from_dir, args.replace)
     else:
         report = review_import.review_status(args.from_dir, args.catalog)
-    print(report.summary())
+    print(tr(report.summary()))
     return 1 if getattr(report, "conflict", 0) else 0
 
 
@@ -111,6 +122,7 @@ def _add_diff_parser(sub) -> None:
                       help="dataset folder to read (default: out/); the diff goes to its diffs/ subfolder")
     diff.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
     diff.add_argument("--root", type=Path, default=Path("raw"), help="bare file names are also looked up here")
+    _add_lang(diff)
 
 
 def _add_explain_parser(sub) -> None:
@@ -119,6 +131,7 @@ def _add_explain_parser(sub) -> None:
     explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
     explain.add_argument("--root", type=Path, default=Path("raw"), help="names (and the manifest) are relative to this folder")
     _add_limit_options(explain)
+    _add_lang(explain)
 
 
 def _run_explain(args) -> int:
@@ -129,7 +142,7 @@ def _run_explain(args) -> int:
     from pipeline.runner.runner import relative_name
     from pipeline.runner.workers import FileReader
     if not args.file.exists():
-        raise PipelineError(f"input {args.file} does not exist", hint="check the path")
+        raise PipelineError(t("input {file} does not exist", file=args.file), hint=t("check the path"))
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
                                  args.max_seconds, args.max_cells)
     reader = FileReader(args.catalog, load_manifest(args.root / "manifest.tsv"), limits, args.password)
@@ -137,14 +150,16 @@ def _run_explain(args) -> int:
     return 0
 
 
-def _run_diff(args) -> int:
+def _run_diff(args, tr: Translator) -> int:
     from pipeline.runner.diff_on_demand import diff_on_demand
-    diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root)
-    counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items()) or "no differences"
-    print(f"{diff.local['source']} vs {diff.baseline['source']}: {len(diff.findings)} findings ({counts})")
-    for line in [f"note: {n}" for n in diff.notes] + [f"warning: {w}" for w in warnings]:
+    diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root, tr)
+    counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items()) or tr.t("no differences")
+    print(tr.t("{local} vs {baseline}: {n} findings ({counts})", local=diff.local['source'],
+               baseline=diff.baseline['source'], n=len(diff.findings), counts=counts))
+    for line in [tr.t("note: {text}", text=tr(n)) for n in diff.notes] + \
+            [tr.t("warning: {text}", text=tr(w)) for w in warnings]:
         print(line)
-    print("wrote " + ", ".join(paths))
+    print(tr.t("wrote {paths}", paths=", ".join(paths)))
     return 0
 
 
@@ -163,33 +178,51 @@ def _expand(inputs: list[Path], root: Path, catalog: Path) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise PipelineError(f"input {path} does not exist", hint="check the path")
+            raise PipelineError(t("input {path} does not exist", path=path), hint=t("check the path"))
     files.skipped = tuple(skipped)
     return files
+
+
+def _lang(argv: list[str] | None) -> str | None:
+    """``--lang X`` / ``--lang=X`` wherever it is given (the rest is parsed by argparse)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
+        lang = resolve_lang(_lang(argv))
+    except PipelineError as err:
+        print(err.render(), file=sys.stderr)
+        return 2
+    tr = Translator(lang)
+    try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
+    args.lang = lang
     try:
         if args.command == "run":
             from pipeline.runner.runner import run
             options = _run_options(args)
             inputs = _expand(args.inputs, args.root, args.catalog)
             report = run(inputs, options)
-            print(report.summary())
+            print(report.summary(tr))
             return report.exit_code
         if args.command == "review":
-            return _review(args)
+            return _review(args, tr)
         if args.command == "diff":
-            return _run_diff(args)
+            return _run_diff(args, tr)
         if args.command == "explain":
             return _run_explain(args)
     except PipelineError as err:
-        print(err.render(), file=sys.stderr)
+        print(tr(err.render()), file=sys.stderr)
         return 2
     return 2
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.core.i18n import t
 from normalizers.match_catalog import local_id
 from normalizers.repair_text import name_key, repair
 from pipeline.catalog.reference import load_catalog
@@ -44,9 +45,11 @@ from pipeline.core.records import CatalogItem
 from pipeline.review.export import (
     SHEET_EXPORT,
     SHEET_REVIEW,
+    column_ids,
     load_items,
     parse_key,
     review_key,
+    sheet_named,
 )
 
 __all__ = ["WorkbookRejected", "ImportReport", "StatusReport", "import_review", "review_status",
@@ -107,20 +110,21 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:   # openpyxl raises zip, XML and its own errors alike
-        raise WorkbookRejected("the file is not an XLSX workbook", where=str(path),
-                               hint="save it as 'Excel Workbook (.xlsx)' or export a new one") from err
-    if SHEET_REVIEW not in wb.sheetnames:
-        raise WorkbookRejected(f"no sheet named '{SHEET_REVIEW}' (sheets: {', '.join(sorted(wb.sheetnames))})",
-                               where=str(path), hint=f"rename the sheet back to '{SHEET_REVIEW}' or export a new workbook")
-    sheet = wb[SHEET_REVIEW].iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(sheet, ())]
+        raise WorkbookRejected(t("the file is not an XLSX workbook"), where=str(path),
+                               hint=t("save it as 'Excel Workbook (.xlsx)' or export a new one")) from err
+    review = sheet_named(wb, SHEET_REVIEW)
+    if review is None:
+        raise WorkbookRejected(t("no sheet named '{sheet}' (sheets: {sheets})", sheet=SHEET_REVIEW, sheets=', '.join(sorted(wb.sheetnames))),
+                               where=str(path), hint=t("rename the sheet back to '{SHEET_REVIEW}' or export a new workbook", SHEET_REVIEW=SHEET_REVIEW))
+    sheet = review.iter_rows(values_only=True)
+    printed = [str(c).strip() if c is not None else "" for c in next(sheet, ())]
+    header = column_ids(printed)
     missing = [c for c in ("key", "decision") if c not in header]
     if missing:
         raise WorkbookRejected(
-            f"sheet '{SHEET_REVIEW}' has no column headed {' or '.join(repr(c) for c in missing)} "
-            f"(row 1 reads: {', '.join(h for h in header if h)})", where=str(path),
-            hint="restore the header as exported (the 'key' column is hidden: unhide the columns to see it), "
-                 "or export a new workbook and copy your decisions into it")
+            t("sheet '{sheet}' has no column headed {columns} (row 1 reads: {header})", sheet=SHEET_REVIEW, columns=' or '.join(repr(c) for c in missing), header=', '.join(h for h in printed if h)), where=str(path),
+            hint=t("restore the header as exported (the 'key' column is hidden: unhide the columns to see it), "
+                 "or export a new workbook and copy your decisions into it"))
     ki, di = header.index("key"), header.index("decision")
     rows, problems, seen = [], [], {}
     for n, values in enumerate(sheet, start=2):
@@ -140,8 +144,8 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
             seen[parsed[0]] = n
             rows.append(_Row(n, *parsed, value))
     exported = []
-    if SHEET_EXPORT in wb.sheetnames:
-        exported = [(str(v[0]), int(v[1])) for v in wb[SHEET_EXPORT].iter_rows(min_row=2, max_col=2, values_only=True)
+    if sheet_named(wb, SHEET_EXPORT) is not None:
+        exported = [(str(v[0]), int(v[1])) for v in sheet_named(wb, SHEET_EXPORT).iter_rows(min_row=2, max_col=2, values_only=True)
                     if v[0] and str(v[1]).isdigit()]
     else:
         problems.append((0, f"the hidden sheet '{SHEET_EXPORT}' (the rows as exported) is missing, so deleted "
@@ -180,6 +184,9 @@ def parse_decision(value: str, items: dict[str, CatalogItem],
     """
     aliases = aliases or {}
     norm = unicodedata.normalize("NFKC", value).strip()
+    head = norm.split(" ", 1)[0]
+    if " " in norm and not norm.lower().startswith("new:") and (head in items or head.lower() == "none"):
+        norm = head           # picked from the drop-down list: "1.3.5 社会保险费欠费补缴申报"
     low = norm.lower()
     if low == "none":
         return "none", ""
@@ -241,11 +248,11 @@ def import_review(path: Path, reviewer: str, catalog_dir: Path, out_dir: Path, r
     """Validate the workbook at ``path`` and record its decisions (see the module docstring)."""
     path, catalog_dir = Path(path), Path(catalog_dir)
     if not reviewer.strip():
-        raise ConfigError("--reviewer is empty", hint="give the reviewer's name, e.g. --reviewer 王芳")
+        raise ConfigError(t("--reviewer is empty"), hint=t("give the reviewer's name, e.g. --reviewer 王芳"))
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise WorkbookRejected("cannot read the workbook", where=str(path), hint="check the path") from err
+        raise WorkbookRejected(t("cannot read the workbook"), where=str(path), hint=t("check the path")) from err
     catalog = load_catalog(catalog_dir)
     items = load_items(Path(out_dir))
     info = {r.mention_id: r for r in items.itertuples(index=False)}

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.catalog.reference import load_catalog
 from pipeline.cli import main
-from pipeline.review.export import export_review, parse_key
+from pipeline.review.export import column_ids, export_review, parse_key, sheet_named
 from pipeline.review.import_workbook import WorkbookRejected, import_review
 from tests.conftest import CATALOG, RAW
 from tests.pipeline.review.test_review import (  # noqa: F401
@@ -31,14 +31,14 @@ def _twins(rows):
 
 
 def _rename_decision_header(wb):
-    ws = wb["review"]
-    header = [c.value for c in ws[1]]
+    ws = sheet_named(wb, "review")
+    header = column_ids([c.value for c in ws[1]])
     ws.cell(1, header.index("decision") + 1).value = "decision (code)"
 
 
 def _add_row_by_hand(wb):
-    ws = wb["review"]
-    column = [c.value for c in ws[1]].index("decision") + 1
+    ws = sheet_named(wb, "review")
+    column = column_ids([c.value for c in ws[1]]).index("decision") + 1
     ws.cell(ws.max_row + 1, column).value = "none"
 
 
@@ -48,7 +48,7 @@ def renamed_header(src, dst, rows):
 
 
 def deleted_key_column(src, dst, rows):
-    return _fill(src, dst, {2: "none"}, edit=lambda wb: wb["review"].delete_cols(1)), [
+    return _fill(src, dst, {2: "none"}, edit=lambda wb: sheet_named(wb, "review").delete_cols(1)), [
         "no column headed 'key'", "the 'key' column is hidden"]
 
 
@@ -99,7 +99,7 @@ def row_added_by_hand(src, dst, rows):
 
 
 def export_sheet_removed(src, dst, rows):
-    return _fill(src, dst, {2: "none"}, edit=lambda wb: wb.remove(wb["export"])), [
+    return _fill(src, dst, {2: "none"}, edit=lambda wb: wb.remove(sheet_named(wb, "export"))), [
         "the hidden sheet 'export' (the rows as exported) is missing"]
 
 

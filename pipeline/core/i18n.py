@@ -1,0 +1,184 @@
+"""The users' language: one gettext catalogue (``pipeline/locale/``), Chinese by default.
+
+Messages are written in English in the code, each through ``t(msgid, **params)`` (it marks
+the text for extraction by Babel and returns it formatted) or ``N_(msgid)`` (marks only).
+The library keeps them in English (the cache, the dataset's ``reason``/``message`` columns and
+the JSON diffs are the same bytes in every language); what people read is translated at the
+edge by a ``Translator``, which recognises a rendered English message by its msgid (the
+placeholders become captures, themselves translated when they are messages too):
+
+>>> tr = Translator("zh")
+>>> tr(t("the file is empty"))
+'文件是空的'
+>>> Translator("en")(t("the file is empty"))
+'the file is empty'
+
+The language is ``--lang``, else ``RENSHE_LANG``, else Chinese (``resolve_lang``). The system
+locale is not followed: servers and CI set ``LANG=C.UTF-8`` or ``en_US.UTF-8`` whoever reads the
+output, and ``out/`` must be the same bytes on every machine.
+
+Adding a message: write it as ``t("… {name} …", name=value)``, then run
+``python -m pipeline.core.i18n_catalog update`` and fill its ``msgstr`` in
+``pipeline/locale/zh/LC_MESSAGES/renshe.po``, then ``python -m pipeline.core.i18n_catalog compile``
+(``tests/pipeline/core/test_i18n.py`` names every message without a translation).
+"""
+from __future__ import annotations
+
+import gettext
+import os
+import re
+import string
+from pathlib import Path
+
+__all__ = ["t", "N_", "Translator", "resolve_lang", "LANGS", "DEFAULT_LANG", "LOCALE_DIR", "DOMAIN"]
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+DOMAIN = "renshe"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogue only (a constant translated where it is shown)."""
+    return msgid
+
+
+_LOCATION_PIECE = re.compile(r"(page|table|row|cell|line|column) \d+\Z")
+_CODE_HEAD = re.compile(r"^\[(E\d{3})\] ")
+_HINT_SEP = " — "
+_PIECE_SEP = ", "
+_MIN_LITERAL = 3       # letters a template must have besides its placeholders to be recognised in a text
+# the words of a location (``Provenance.describe``, spreadsheet cells), translated piece by piece
+LOCATION_WORDS = (N_("page {n}"), N_("table {n}"), N_("row {n}"), N_("cell {n}"), N_("line {n}"), N_("column {n}"))
+
+
+def t(msgid: str, **params) -> str:
+    """Mark ``msgid`` for the catalogue and return it in English with ``params`` filled in."""
+    return msgid.format(**params) if params else msgid
+
+
+def resolve_lang(given: str | None = None, environ: dict | None = None) -> str:
+    """``given`` (``--lang``), else ``RENSHE_LANG``, else Chinese; ``zh_CN``/``en_US.UTF-8`` forms accepted.
+
+    >>> resolve_lang("en_US.UTF-8"), resolve_lang(None, {}), resolve_lang(None, {"RENSHE_LANG": "en"})
+    ('en', 'zh', 'en')
+    """
+    environ = os.environ if environ is None else environ
+    value = given or environ.get("RENSHE_LANG") or DEFAULT_LANG
+    short = re.split(r"[_.\-@]", value.strip().lower(), maxsplit=1)[0]
+    if short not in LANGS:
+        from pipeline.core.errors import ConfigError
+        raise ConfigError(t("language '{value}' is not offered", value=value),
+                          hint=t("choose one of: {choices}", choices=", ".join(sorted(LANGS))))
+    return short
+
+
+def _pattern(msgid: str) -> tuple[re.Pattern, list[str]] | None:
+    """A regex that recognises ``msgid`` rendered with any values, and its field names; None without fields."""
+    parts, names = [], []
+    for literal, field, spec, conv in string.Formatter().parse(msgid):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        if field in names:      # the same value again
+            parts.append(f"(?P=f{names.index(field)})")
+            continue
+        parts.append(f"(?P<f{len(names)}>.+?)")
+        names.append(field)
+    if not names:
+        return None
+    return re.compile("".join(parts) + r"\Z", re.S), names
+
+
+class Translator:
+    """Translates the English messages of this tool into ``lang`` (English: unchanged)."""
+
+    def __init__(self, lang: str = DEFAULT_LANG) -> None:
+        self.lang = resolve_lang(lang, {})
+        if self.lang == "en":
+            self._gt: gettext.NullTranslations = gettext.NullTranslations()
+            self._catalog: dict = {}
+            self._templates: list = []
+        else:
+            with (LOCALE_DIR / self.lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fh:
+                self._gt = gettext.GNUTranslations(fh)
+            self._catalog = self._gt._catalog     # msgid -> translation (gettext keeps it so)
+            # longest literal text first: the most specific template wins
+            ids = sorted((k for k in self._catalog if isinstance(k, str) and k and "{" in k),
+                         key=lambda k: (-len(re.sub(r"\{[^}]*\}", "", k)), k))
+            # templates made almost only of placeholders ("{name}: {err}") would swallow any text: not recognised
+            self._templates = [(k, p) for k in ids for p in [_pattern(k)]
+                               if p and len(re.sub(r"\{[^}]*\}|[\W_]", "", k)) >= _MIN_LITERAL]
+        self._seen: dict[str, str] = {}
+
+    def gettext(self, msgid: str) -> str:
+        """The translation of a msgid as written in the code (Jinja2 templates call this as ``_``)."""
+        return self._gt.gettext(msgid)
+
+    def __call__(self, text) -> str:
+        """``text`` (a message rendered by ``t``, an error, a location, or data) in this language."""
+        text = "" if text is None else str(text)
+        if self.lang == "en" or not text:
+            return text
+        if text not in self._seen:
+            self._seen[text] = self._message(text)
+        return self._seen[text]
+
+    def t(self, msgid: str, **params) -> str:
+        """``t(msgid, **params)`` in this language (parameters as given: pass ``tr(value)`` for a message)."""
+        text = self._gt.gettext(msgid)
+        return text.format(**params) if params else text
+
+    def _message(self, text: str) -> str:
+        head = _CODE_HEAD.match(text)
+        if head:
+            return f"[{head.group(1)}] " + self._located(text[head.end():])
+        return self._located(text)
+
+    def _located(self, text: str) -> str:
+        """``where: message — hint`` (each part optional), the ``where`` a list of location pieces."""
+        found = self._plain(text)
+        if found is not None:
+            return found
+        if _HINT_SEP in text:
+            message, hint = text.split(_HINT_SEP, 1)
+            left, right = self._located(message), self._plain(hint)
+            if right is not None:
+                return f"{left}{self._sep(' — ')}{right}"
+        start = 0
+        while (i := text.find(": ", start)) > 0:
+            where, rest = text[:i], text[i + 2:]
+            found = self._plain(rest)
+            if found is not None:
+                return f"{self.where(where)}{self._sep(': ')}{found}"
+            start = i + 1
+        return text
+
+    def where(self, text: str) -> str:
+        """A location ``raw/a.pdf, page 3, table 1, row 12`` with its words translated."""
+        return self._where(text) or text
+
+    def _where(self, text: str) -> str | None:
+        """``where`` when ``text`` is a location (a name, then pieces such as ``page 3``), else None."""
+        if self.lang == "en":
+            return None
+        pieces = text.split(_PIECE_SEP)
+        words = [self._plain(p) if _LOCATION_PIECE.match(p) else None for p in pieces[1:]]
+        if not words or None in words:
+            return None
+        return self._sep(", ").join([pieces[0]] + words)
+
+    def _sep(self, sep: str) -> str:
+        return {", ": "，", ": ": "：", " — ": " —— "}.get(sep, sep) if self.lang == "zh" else sep
+
+    def _plain(self, text: str) -> str | None:
+        """The translation of one whole message, or None when it is none of the catalogue's."""
+        if text in self._catalog:
+            return self._gt.gettext(text)
+        for msgid, (pattern, names) in self._templates:
+            hit = pattern.match(text)
+            if hit:
+                values = {}
+                for n, name in enumerate(names):
+                    value = hit.group(f"f{n}")
+                    values[name] = self._plain(value) or self._where(value) or value
+                return self._gt.gettext(msgid).format(**values)
+        return None

@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         lang = resolve_lang(_lang(argv))
     except PipelineError as err:
-        print(err.render(), file=sys.stderr)
+        print(Translator()(err.render()), file=sys.stderr)      # in the default language
         return 2
     tr = Translator(lang)
     try:

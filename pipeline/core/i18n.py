@@ -45,7 +45,7 @@ _LOCATION_PIECE = re.compile(r"(page|table|row|cell|line|column) \d+\Z")
 _CODE_HEAD = re.compile(r"^\[(E\d{3})\] ")
 _HINT_SEP = " — "
 _PIECE_SEP = ", "
-_MIN_LITERAL = 3       # letters a template must have besides its placeholders to be recognised in a text
+MIN_LITERAL = 3       # letters a template must have besides its placeholders to be recognised in a text
 # the words of a location (``Provenance.describe``, spreadsheet cells), translated piece by piece
 LOCATION_WORDS = (N_("page {n}"), N_("table {n}"), N_("row {n}"), N_("cell {n}"), N_("line {n}"), N_("column {n}"))
 
@@ -106,7 +106,7 @@ class Translator:
                          key=lambda k: (-len(re.sub(r"\{[^}]*\}", "", k)), k))
             # templates made almost only of placeholders ("{name}: {err}") would swallow any text: not recognised
             self._templates = [(k, p) for k in ids for p in [_pattern(k)]
-                               if p and len(re.sub(r"\{[^}]*\}|[\W_]", "", k)) >= _MIN_LITERAL]
+                               if p and len(re.sub(r"\{[^}]*\}|[\W_]", "", k)) >= MIN_LITERAL]
         self._seen: dict[str, str] = {}
 
     def gettext(self, msgid: str) -> str:
@@ -135,14 +135,14 @@ class Translator:
 
     def _located(self, text: str) -> str:
         """``where: message — hint`` (each part optional), the ``where`` a list of location pieces."""
+        if _HINT_SEP in text:       # the hint first: a message's last placeholder would swallow it
+            message, hint = text.rsplit(_HINT_SEP, 1)
+            right = self._plain(hint)
+            if right is not None:
+                return f"{self._located(message)}{self._sep(' — ')}{right}"
         found = self._plain(text)
         if found is not None:
             return found
-        if _HINT_SEP in text:
-            message, hint = text.split(_HINT_SEP, 1)
-            left, right = self._located(message), self._plain(hint)
-            if right is not None:
-                return f"{left}{self._sep(' — ')}{right}"
         start = 0
         while (i := text.find(": ", start)) > 0:
             where, rest = text[:i], text[i + 2:]

@@ -12,11 +12,12 @@ Babel is needed only here (the ``test`` extra); the tool itself reads the ``.mo`
 from __future__ import annotations
 
 import io
+import re
 import string
 import sys
 from pathlib import Path
 
-from pipeline.core.i18n import DOMAIN, LANGS, LOCALE_DIR
+from pipeline.core.i18n import DOMAIN, LANGS, LOCALE_DIR, MIN_LITERAL
 
 __all__ = ["extract", "problems", "update", "compile_all", "REPO_DIR"]
 
@@ -52,6 +53,11 @@ def _read(lang: str):
         return read_po(fh, locale=lang)
 
 
+def recognisable(msgid: str) -> bool:
+    """True when ``Translator`` recognises ``msgid`` rendered in a text (enough letters besides placeholders)."""
+    return len(re.sub(r"\{[^}]*\}|[\W_]", "", msgid)) >= MIN_LITERAL
+
+
 def _fields(text: str) -> list[str]:
     return sorted({f for _, f, _, _ in string.Formatter().parse(text) if f is not None})
 
@@ -74,7 +80,10 @@ def problems() -> list[str]:
                 out.append(f"{lang}: the translation of {message.id!r} has placeholders {_fields(entry.string)}, "
                            f"the message {_fields(message.id)}")
         mo_path = _po_path(lang).with_suffix(".mo")
-        compiled = read_mo(mo_path.open("rb")) if mo_path.exists() else None
+        compiled = None
+        if mo_path.exists():
+            with mo_path.open("rb") as fh:
+                compiled = read_mo(fh)
         if compiled is None or {m.id: m.string for m in compiled if m.id} != {m.id: m.string for m in po if m.id}:
             out.append(f"{lang}: {mo_path.relative_to(REPO_DIR)} is not the compiled {_po_path(lang).name} "
                        f"(run python -m pipeline.core.i18n_catalog compile)")

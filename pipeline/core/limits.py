@@ -25,7 +25,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field, fields
 
-from pipeline.core.i18n import t
+from pipeline.core.i18n import N_, t
 from pipeline.core.errors import ConfigError, HostileInput, LimitExceeded
 
 __all__ = ["Limits", "limits_from_options", "Deadline", "check_file_size", "check_zip_members", "check_page_count",
@@ -35,12 +35,12 @@ _MB = 1024 * 1024
 
 # name -> (lowest, highest, unit, CLI option): what each limit allows, for messages and the CLI.
 LIMIT_RANGES: dict[str, tuple[float, float, str, str]] = {
-    "max_file_bytes": (1, 2 ** 40, "bytes", "--max-file-mb"),
-    "max_pages": (1, 100_000, "pages", "--max-pages"),
-    "max_unpacked_bytes": (1, 2 ** 40, "bytes", "--max-unpacked-mb"),
-    "max_unpack_ratio": (1, 100_000, "times", "--max-unpack-ratio"),
-    "max_seconds_per_file": (0.000001, 86_400, "seconds", "--max-seconds"),
-    "max_cells": (1, 1_000_000_000, "cells", "--max-cells"),
+    "max_file_bytes": (1, 2 ** 40, N_("bytes"), "--max-file-mb"),
+    "max_pages": (1, 100_000, N_("pages"), "--max-pages"),
+    "max_unpacked_bytes": (1, 2 ** 40, N_("bytes"), "--max-unpacked-mb"),
+    "max_unpack_ratio": (1, 100_000, N_("times"), "--max-unpack-ratio"),
+    "max_seconds_per_file": (0.000001, 86_400, N_("seconds"), "--max-seconds"),
+    "max_cells": (1, 1_000_000_000, N_("cells"), "--max-cells"),
 }
 
 
@@ -76,7 +76,7 @@ class Limits:
             whole = f.type in ("int", int)
             ok_type = isinstance(value, int if whole else (int, float)) and not isinstance(value, bool)
             if not ok_type or not low <= value <= high:
-                kind = "a whole number" if whole else "a number"
+                kind = t("a whole number") if whole else t("a number")
                 raise ConfigError(t("Limits.{name} must be {kind} from {low} to {high} ({unit}), not {value}", name=f.name, kind=kind, low=_num(low), high=_num(high), unit=unit, value=repr(value)), hint=t("fix the value (command line: {option})", option=LIMIT_RANGES[f.name][3]))
 
 

@@ -53,7 +53,7 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
                                            hint=t("lower the limits (--max-file-mb, --max-pages) or split the file")),
                         sha)
     except Exception as err:  # a bug: report it as such, keep the run going
-        return _refused(rel, InternalError(t("{name}: {err}", name=type(err).__name__, err=err), where=rel,
+        return _refused(rel, InternalError(f"{type(err).__name__}: {err}", where=rel,
                                            hint=t("please report this with the file attached")), sha)
     doc = replace(extraction.document, sha256=sha)
     override = (manifest or {}).get(rel, {})

@@ -77,7 +77,8 @@ class ExportReport:
     path: str
 
     def summary(self) -> str:
-        return f"{self.rows} mentions to review -> {self.path} (fill the 'decision' column: {DECISION_HELP})"
+        return t("{n} mentions to review -> {path} (fill the 'decision' column: {help})", n=self.rows, path=self.path,
+                 help=DECISION_HELP)
 
 
 def review_key(item_text: str, list_kind: str, bundle_name: str) -> tuple[str, str]:

@@ -72,9 +72,10 @@ class ImportReport:
     new_aliases: int
 
     def summary(self) -> str:
-        return (f"{self.accepted} decisions recorded ({self.replaced} replacing earlier ones), {self.already} already "
-                f"recorded, {self.pending} rows left pending; {self.new_items} new local items, {self.new_aliases} "
-                f"new aliases. Run 'python -m pipeline run' to apply them.")
+        return t("{accepted} decisions recorded ({replaced} replacing earlier ones), {already} already recorded, "
+                 "{pending} rows left pending; {new_items} new local items, {new_aliases} new aliases. Run "
+                 "'python -m pipeline run' to apply them.", accepted=self.accepted, replaced=self.replaced,
+                 already=self.already, pending=self.pending, new_items=self.new_items, new_aliases=self.new_aliases)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class StatusReport:
     conflict: int
 
     def summary(self) -> str:
-        return f"{self.flagged} mentions to review: {self.decided} decided, {self.pending} pending, {self.conflict} in conflict"
+        return t("{flagged} mentions to review: {decided} decided, {pending} pending, {conflict} in conflict",
+                 flagged=self.flagged, decided=self.decided, pending=self.pending, conflict=self.conflict)
 
 
 @dataclass(frozen=True)

@@ -77,20 +77,20 @@ class RunReport:
         """What the run did, in plain words, in ``tr``'s language (Chinese without one).
 
         >>> print(RunReport(5, 586, 12, out_dir="out", report="out/report/index.html").summary(Translator("en")))
-        5 files: 5 read, none refused. 586 item mentions, 12 flagged for review.
+        5 files: 5 read, none refused.
+        586 item mentions, 12 flagged for review.
         Dataset in out, report: out/report/index.html
         """
         tr = tr or Translator()
-        fresh = self.documents - self.reused
-        counts = [tr.t("{n} read", n=fresh)] if fresh or not self.reused else []
-        if self.reused:
-            counts.append(tr.t("{n} taken from the cache (unchanged since the last run)", n=self.reused))
+        counts = [tr.t("{n} read", n=self.documents - len(self.refused))]
         counts.append(tr.t("{n} refused", n=len(self.refused)) if self.refused else tr.t("none refused"))
         if self.skipped:
             counts.append(tr.t("{n} skipped (not lists)", n=len(self.skipped)))
-        lines = [tr.t("{files}: {counts}. {mentions} item mentions, {flagged} flagged for review.",
-                           files=tr.t("{n} files", n=self.documents), counts=tr.t(", ").join(counts), mentions=self.mentions,
-                           flagged=self.needs_review)]
+        if self.reused:
+            counts.append(tr.t("{n} of them taken from the cache (unchanged since the last run)", n=self.reused))
+        lines = [tr.t("{files}: {counts}.", files=tr.t("{n} files", n=self.documents), counts=tr.t(", ").join(counts)),
+                 tr.t("{mentions} item mentions, {flagged} flagged for review.", mentions=self.mentions,
+                      flagged=self.needs_review)]
         lines.append(tr.t("Dataset in {out}, report: {report}", out=self.out_dir, report=self.report)
                      if self.report else tr.t("Dataset in {out}", out=self.out_dir))
         lines += [tr.t("warning: {text}", text=tr(w)) for w in self.warnings]

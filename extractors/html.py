@@ -287,8 +287,8 @@ def table_to_grid(table, rel: str = "", limits: Limits = Limits(), cells: list[i
               for td in row] for row in tds]
     width = max((sum(cs for _, cs in row) for row in spans), default=0)
     cells[0] += width * len(trs)
-    check_cell_count(cells[0], rel, limits, f"the tables of the web page (a table of {len(trs)} rows and "
-                                            f"{width} columns among them)")
+    check_cell_count(cells[0], rel, limits, t("the tables of the web page (a table of {rows} rows and {columns} "
+                                              "columns among them)", rows=len(trs), columns=width))
     placed: dict[tuple[int, int], str | None] = {}
     for r, row in enumerate(tds):
         c = 0

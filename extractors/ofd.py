@@ -80,7 +80,7 @@ def _read_pages(path: Path, rel: str, deadline: Deadline) -> Iterator[_Page]:
                 deadline.check(f"page {n}")
                 page = page_objects(zf.read(part))
                 pieces += len(page.pieces)
-                check_cell_count(pieces, rel, deadline.limits, f"the text of the OFD (up to page {n})")
+                check_cell_count(pieces, rel, deadline.limits, t("the text of the OFD (up to page {page})", page=n))
                 yield page
     except PipelineError:
         raise

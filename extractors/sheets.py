@@ -66,8 +66,9 @@ def extract_rows(path: Path, rel: str, settings: SheetSettings = SheetSettings()
         total = 0
         for (_, name), layout in zip(sheets, layouts):
             total += layout.cells
-            check_cell_count(total, rel, deadline.limits, f"sheet '{name}' ({layout.describe()})" if total == layout.cells
-                             else f"the sheets up to '{name}'")
+            check_cell_count(total, rel, deadline.limits,
+                             t("sheet '{sheet}' ({range})", sheet=name, range=layout.describe()) if total == layout.cells
+                             else t("the sheets up to '{sheet}'", sheet=name))
         out: list[Row] = []
         table = 0
         for (position, name), layout in zip(sheets, layouts):
@@ -144,10 +145,10 @@ def sheets_to_read(workbook, rel: str) -> tuple[list[tuple[int, str]], list[str]
         kind = str(meta.typ).rsplit(".", 1)[-1]
         visible = str(meta.visible).rsplit(".", 1)[-1]
         if kind not in ("WorkSheet", "Worksheet"):
-            notes.append(t("{file}: sheet '{sheet}' is a {kind}, not a worksheet; it was not read", file=rel,
-                           sheet=meta.name, kind=kind.lower()))
+            notes.append(f"{rel}: " + t("sheet '{sheet}' is a {kind}, not a worksheet; it was not read",
+                                        sheet=meta.name, kind=kind.lower()))
         elif visible != "Visible":
-            notes.append(t("{file}: sheet '{sheet}' is hidden and was not read", file=rel, sheet=meta.name)
+            notes.append(f"{rel}: " + t("sheet '{sheet}' is hidden and was not read", sheet=meta.name)
                          + " — " + t("unhide it in Excel/WPS if it holds a list"))
         else:
             read.append((position, meta.name))

@@ -134,7 +134,7 @@ def _add_explain_parser(sub) -> None:
     _add_lang(explain)
 
 
-def _run_explain(args) -> int:
+def _run_explain(args, tr: Translator) -> int:
     """Read one file as ``run`` would with the same options, and show each stage."""
     from pipeline.catalog.manifest import load_manifest
     from pipeline.core.limits import limits_from_options
@@ -146,7 +146,7 @@ def _run_explain(args) -> int:
     limits = limits_from_options(args.max_file_mb, args.max_pages, args.max_unpacked_mb, args.max_unpack_ratio,
                                  args.max_seconds, args.max_cells)
     reader = FileReader(args.catalog, load_manifest(args.root / "manifest.tsv"), limits, args.password)
-    print(explain(args.file, reader, relative_name(args.file, args.root)))
+    print(explain(args.file, reader, relative_name(args.file, args.root), tr))
     return 0
 
 
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "diff":
             return _run_diff(args, tr)
         if args.command == "explain":
-            return _run_explain(args)
+            return _run_explain(args, tr)
     except PipelineError as err:
         print(tr(err.render()), file=sys.stderr)
         return 2

@@ -108,6 +108,7 @@ class Translator:
             self._templates = [(k, p) for k in ids for p in [_pattern(k)]
                                if p and len(re.sub(r"\{[^}]*\}|[\W_]", "", k)) >= MIN_LITERAL]
         self._seen: dict[str, str] = {}
+        self._plain_seen: dict[str, str | None] = {}
 
     def gettext(self, msgid: str) -> str:
         """The translation of a msgid as written in the code (Jinja2 templates call this as ``_``)."""
@@ -128,29 +129,36 @@ class Translator:
         return text.format(**params) if params else text
 
     def _message(self, text: str) -> str:
+        if "\n" in text:           # a message with a list of problems below it, line by line
+            return "\n".join(line[:len(line) - len(line.lstrip())] + self._message(line.lstrip()) if line.strip()
+                             else line for line in text.split("\n"))
         head = _CODE_HEAD.match(text)
         if head:
             return f"[{head.group(1)}] " + self._located(text[head.end():])
         return self._located(text)
 
     def _located(self, text: str) -> str:
-        """``where: message — hint`` (each part optional), the ``where`` a list of location pieces."""
-        if _HINT_SEP in text:       # the hint first: a message's last placeholder would swallow it
+        """``where: message — hint`` (each part optional), the ``where`` a list of location pieces.
+
+        Of the ways to read the text (a whole message; message and hint; location and message), the one
+        that leaves the least English wins.
+        """
+        readings = []
+        if _HINT_SEP in text:
             message, hint = text.rsplit(_HINT_SEP, 1)
             right = self._plain(hint)
             if right is not None:
-                return f"{self._located(message)}{self._sep(' — ')}{right}"
-        found = self._plain(text)
-        if found is not None:
-            return found
+                readings.append(f"{self._located(message)}{self._sep(' — ')}{right}")
+        whole = self._plain(text)
+        if whole is not None:
+            readings.append(whole)
         start = 0
         while (i := text.find(": ", start)) > 0:
-            where, rest = text[:i], text[i + 2:]
-            found = self._plain(rest)
+            found = self._plain(text[i + 2:])
             if found is not None:
-                return f"{self.where(where)}{self._sep(': ')}{found}"
+                readings.append(f"{self.where(text[:i])}{self._sep(': ')}{found}")
             start = i + 1
-        return text
+        return min(readings, key=_english_left, default=text)
 
     def where(self, text: str) -> str:
         """A location ``raw/a.pdf, page 3, table 1, row 12`` with its words translated."""
@@ -173,12 +181,39 @@ class Translator:
         """The translation of one whole message, or None when it is none of the catalogue's."""
         if text in self._catalog:
             return self._gt.gettext(text)
+        if text in self._plain_seen:
+            return self._plain_seen[text]
+        self._plain_seen[text] = None          # a message is never its own placeholder
+        best, best_key = None, None
         for msgid, (pattern, names) in self._templates:
             hit = pattern.match(text)
             if hit:
-                values = {}
+                values, recognised, split = {}, 0, 0
                 for n, name in enumerate(names):
                     value = hit.group(f"f{n}")
-                    values[name] = self._plain(value) or self._where(value) or value
-                return self._gt.gettext(msgid).format(**values)
-        return None
+                    split += value.count("; ") + value.count(": ")
+                    inner = self._plain(value) or self._hinted(value)
+                    recognised += inner is not None
+                    values[name] = inner or self._where(value) or value
+                found = self._gt.gettext(msgid).format(**values)
+                # the least English left; then values that do not run over a sentence's end; then values that
+                # are messages themselves
+                key = (_english_left(found), split, -recognised)
+                if best_key is None or key < best_key:
+                    best, best_key = found, key
+        self._plain_seen[text] = best
+        return best
+
+
+    def _hinted(self, text: str) -> str | None:
+        """``message — hint``, both parts messages, translated; else None."""
+        if _HINT_SEP not in text:
+            return None
+        message, hint = text.rsplit(_HINT_SEP, 1)
+        left, right = self._plain(message), self._plain(hint)
+        return None if left is None or right is None else f"{left}{self._sep(' — ')}{right}"
+
+
+def _english_left(text: str) -> int:
+    """How much of a reading is still English (letters a-z): the smaller, the better the reading."""
+    return sum(1 for ch in text if "a" <= ch.lower() <= "z")

@@ -159,7 +159,7 @@ def check_page_count(pages: int, rel: str, limits: Limits) -> None:
                             hint=t("give only the pages with the list, or raise the limit with --max-pages"))
 
 
-def check_cell_count(cells: int, rel: str, limits: Limits, what: str = "the file") -> None:
+def check_cell_count(cells: int, rel: str, limits: Limits, what: str = N_("the file")) -> None:
     """Refuse a sheet/table that would be laid out over more than ``max_cells`` cells.
 
     ``what`` names it in the message, e.g. ``"sheet 'Sheet1' (A1:Z40000)"``.

@@ -177,9 +177,11 @@ def test_workbook_from_an_older_run_is_refused(catalog_copy, tmp_path, capsys):
                  "--catalog", str(catalog_copy)])
     printed = capsys.readouterr().err
     assert code == 2
-    assert f"the workbook does not fit {out / 'items'}; nothing was written" in printed
-    assert (f"sheet 'review', row 2: mention {parse_key(rows[0]['key'])[0]} ('{parse_key(rows[0]['key'])[1]}', "
-            f"{parse_key(rows[0]['key'])[2]}) is not in {out / 'items'} any more") in printed
+    mention, text, context = parse_key(rows[0]["key"])
+    assert f"工作簿与 {out / 'items'} 不符；未写入任何内容：" in printed           # Chinese by default
+    assert (f"  工作表“复核”第 2 行：事项 {mention}（“{text}”，{context}）已不在 {out / 'items'} 中，或其文字或“一件事”"
+            "已改变：工作簿来自较早的一次运行 —— 请重新导出工作簿（'python -m pipeline review export'）并把决定复制进去"
+            ) in printed
     assert "export a new workbook ('python -m pipeline review export')" in printed
     stale = [r for r in rows if r["source"] == gone]
     assert printed.count("is not in") == min(len(stale), 20)

@@ -17,31 +17,31 @@ from pipeline.core.i18n import Translator, resolve_lang, t
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
-    _add_lang(parser)
+def _parser(tr: Translator) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=tr.t("Command line of the 人社 lists pipeline: run, review, diff, explain"))
+    _add_lang(parser, tr)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="read the lists and write the dataset")
-    run.add_argument("inputs", nargs="*", type=Path, help="files or folders (default: everything under raw/)")
-    run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
-    run.add_argument("--root", type=Path, default=Path("raw"), help="names in the dataset are relative to this folder")
-    run.add_argument("--cache", type=Path, help="cache of per-file results (default: .cache in the output folder)")
-    run.add_argument("--no-cache", action="store_true", help="read every file again and keep no cache")
-    run.add_argument("--jobs", type=_jobs, default=0, help="worker processes, 1 or more (default: one per core)")
-    _add_limit_options(run)
-    _add_lang(run)
-    _add_review_parser(sub)
-    _add_diff_parser(sub)
-    _add_explain_parser(sub)
+    run = sub.add_parser("run", help=tr.t("read the lists and write the dataset"))
+    run.add_argument("inputs", nargs="*", type=Path, help=tr.t("files or folders (default: everything under raw/)"))
+    run.add_argument("--out", type=Path, default=Path("out"), help=tr.t("output folder (default: out/)"))
+    run.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help=tr.t("catalog folder (default: raw/catalog/)"))
+    run.add_argument("--root", type=Path, default=Path("raw"), help=tr.t("names in the dataset are relative to this folder"))
+    run.add_argument("--cache", type=Path, help=tr.t("cache of per-file results (default: .cache in the output folder)"))
+    run.add_argument("--no-cache", action="store_true", help=tr.t("read every file again and keep no cache"))
+    run.add_argument("--jobs", type=_jobs, default=0, help=tr.t("worker processes, 1 or more (default: one per core)"))
+    _add_limit_options(run, tr)
+    _add_lang(run, tr)
+    _add_review_parser(sub, tr)
+    _add_diff_parser(sub, tr)
+    _add_explain_parser(sub, tr)
     return parser
 
 
-def _add_lang(parser) -> None:
+def _add_lang(parser, tr) -> None:
     """``--lang`` before or after the command (read first by ``_lang``, so that parse errors are in it too)."""
     parser.add_argument("--lang", default=argparse.SUPPRESS,
-                        help="language of messages and reports: zh (Chinese, the default) or en; "
-                             "else the environment variable RENSHE_LANG")
+                        help=tr.t("language of messages and reports: zh (Chinese, the default) or en; "
+                             "else the environment variable RENSHE_LANG"))
 
 
 def _jobs(text: str) -> int:
@@ -55,16 +55,16 @@ def _jobs(text: str) -> int:
     return jobs
 
 
-def _add_limit_options(run) -> None:
+def _add_limit_options(run, tr: Translator) -> None:
     """Password and per-file limits (defaults and allowed ranges: ``pipeline.core.limits.Limits``)."""
-    run.add_argument("--password", help="password of encrypted PDFs among the inputs")
-    run.add_argument("--max-file-mb", type=float, help="refuse files bigger than this (default 100)")
-    run.add_argument("--max-pages", type=int, help="refuse PDFs with more pages (default 300)")
-    run.add_argument("--max-unpacked-mb", type=float, help="refuse Word files that unpack to more (default 200)")
-    run.add_argument("--max-unpack-ratio", type=int, help="refuse Word members packed tighter than this (default 200)")
-    run.add_argument("--max-seconds", type=float, help="stop reading a file after this many seconds (default 120)")
+    run.add_argument("--password", help=tr.t("password of encrypted PDFs among the inputs"))
+    run.add_argument("--max-file-mb", type=float, help=tr.t("refuse files bigger than this (default 100)"))
+    run.add_argument("--max-pages", type=int, help=tr.t("refuse PDFs with more pages (default 300)"))
+    run.add_argument("--max-unpacked-mb", type=float, help=tr.t("refuse Word files that unpack to more (default 200)"))
+    run.add_argument("--max-unpack-ratio", type=int, help=tr.t("refuse Word members packed tighter than this (default 200)"))
+    run.add_argument("--max-seconds", type=float, help=tr.t("stop reading a file after this many seconds (default 120)"))
     run.add_argument("--max-cells", type=int,
-                     help="refuse spreadsheets, web pages and OFD files laid out over more cells (default 1000000)")
+                     help=tr.t("refuse spreadsheets, web pages and OFD files laid out over more cells (default 1000000)"))
 
 
 def _run_options(args):
@@ -78,22 +78,22 @@ def _run_options(args):
                       progress=True, lang=args.lang)
 
 
-def _add_review_parser(sub) -> None:
+def _add_review_parser(sub, tr) -> None:
     """``review export|import|status``: unsure matches to a workbook and decisions back to the catalog."""
-    review = sub.add_parser("review", help="export unsure matches to a workbook, import decisions, show status")
+    review = sub.add_parser("review", help=tr.t("export unsure matches to a workbook, import decisions, show status"))
     steps = review.add_subparsers(dest="step", required=True)
-    export = steps.add_parser("export", help="write the review workbook")
-    export.add_argument("--out", type=Path, help="workbook (default: review.xlsx in the --from folder)")
-    export.add_argument("--all-of", metavar="SOURCE", help="also every mention of this source file")
-    imp = steps.add_parser("import", help="check a filled workbook and record its decisions")
+    export = steps.add_parser("export", help=tr.t("write the review workbook"))
+    export.add_argument("--out", type=Path, help=tr.t("workbook (default: review.xlsx in the --from folder)"))
+    export.add_argument("--all-of", metavar="SOURCE", help=tr.t("also every mention of this source file"))
+    imp = steps.add_parser("import", help=tr.t("check a filled workbook and record its decisions"))
     imp.add_argument("workbook", type=Path)
-    imp.add_argument("--reviewer", required=True, help="who decided (recorded with each decision)")
-    imp.add_argument("--replace", action="store_true", help="record decisions that differ from earlier ones")
-    status = steps.add_parser("status", help="count decided, pending and conflicting mentions")
+    imp.add_argument("--reviewer", required=True, help=tr.t("who decided (recorded with each decision)"))
+    imp.add_argument("--replace", action="store_true", help=tr.t("record decisions that differ from earlier ones"))
+    status = steps.add_parser("status", help=tr.t("count decided, pending and conflicting mentions"))
     for step in (export, imp, status):
-        _add_lang(step)
-        step.add_argument("--from", dest="from_dir", type=Path, default=Path("out"), help="dataset folder (default: out/)")
-        step.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
+        _add_lang(step, tr)
+        step.add_argument("--from", dest="from_dir", type=Path, default=Path("out"), help=tr.t("dataset folder (default: out/)"))
+        step.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help=tr.t("catalog folder (default: raw/catalog/)"))
 
 
 def _review(args, tr: Translator) -> int:
@@ -110,28 +110,28 @@ def _review(args, tr: Translator) -> int:
     return 1 if getattr(report, "conflict", 0) else 0
 
 
-def _add_diff_parser(sub) -> None:
+def _add_diff_parser(sub, tr: Translator) -> None:
     diff = sub.add_parser(
-        "diff", help="compare two documents: which bundles, scenarios, items and speed-up promises differ",
-        description="Compare LOCAL with BASELINE. Each is a source name as in out/documents.csv (read from the "
+        "diff", help=tr.t("compare two documents: which bundles, scenarios, items and speed-up promises differ"),
+        description=tr.t("Compare LOCAL with BASELINE. Each is a source name as in out/documents.csv (read from the "
                     "existing dataset in --out, default out/, no re-run) or the path of an input file (read afresh). "
-                    "Writes DIR/diffs/<local>__vs__<baseline>.json, .md and .xlsx.")
-    diff.add_argument("local", help="the local document: source name in the dataset, or input file path")
-    diff.add_argument("baseline", help="the document to compare with (e.g. the provincial list)")
+                    "Writes DIR/diffs/<local>__vs__<baseline>.json, .md and .xlsx."))
+    diff.add_argument("local", help=tr.t("the local document: source name in the dataset, or input file path"))
+    diff.add_argument("baseline", help=tr.t("the document to compare with (e.g. the provincial list)"))
     diff.add_argument("--out", type=Path, default=Path("out"),
-                      help="dataset folder to read (default: out/); the diff goes to its diffs/ subfolder")
-    diff.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
-    diff.add_argument("--root", type=Path, default=Path("raw"), help="bare file names are also looked up here")
-    _add_lang(diff)
+                      help=tr.t("dataset folder to read (default: out/); the diff goes to its diffs/ subfolder"))
+    diff.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help=tr.t("catalog folder (default: raw/catalog/)"))
+    diff.add_argument("--root", type=Path, default=Path("raw"), help=tr.t("bare file names are also looked up here"))
+    _add_lang(diff, tr)
 
 
-def _add_explain_parser(sub) -> None:
-    explain = sub.add_parser("explain", help="show how one file is read: tables, headers, cells, mentions, matches")
+def _add_explain_parser(sub, tr: Translator) -> None:
+    explain = sub.add_parser("explain", help=tr.t("show how one file is read: tables, headers, cells, mentions, matches"))
     explain.add_argument("file", type=Path)
-    explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help="catalog folder (default: raw/catalog/)")
-    explain.add_argument("--root", type=Path, default=Path("raw"), help="names (and the manifest) are relative to this folder")
-    _add_limit_options(explain)
-    _add_lang(explain)
+    explain.add_argument("--catalog", type=Path, default=Path("raw/catalog"), help=tr.t("catalog folder (default: raw/catalog/)"))
+    explain.add_argument("--root", type=Path, default=Path("raw"), help=tr.t("names (and the manifest) are relative to this folder"))
+    _add_limit_options(explain, tr)
+    _add_lang(explain, tr)
 
 
 def _run_explain(args, tr: Translator) -> int:
@@ -153,7 +153,9 @@ def _run_explain(args, tr: Translator) -> int:
 def _run_diff(args, tr: Translator) -> int:
     from pipeline.runner.diff_on_demand import diff_on_demand
     diff, paths, warnings = diff_on_demand(args.local, args.baseline, args.out, args.catalog, args.root, tr)
-    counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items()) or tr.t("no differences")
+    from pipeline.diff.render import WORDS
+    counts = tr.t(", ").join(" ".join(tr.t(WORDS[w]) for w in k.split("_", 1)) + f" {v}"
+                             for k, v in diff.counts().items()) or tr.t("no differences")
     print(tr.t("{local} vs {baseline}: {n} findings ({counts})", local=diff.local['source'],
                baseline=diff.baseline['source'], n=len(diff.findings), counts=counts))
     for line in [tr.t("note: {text}", text=tr(n)) for n in diff.notes] + \
@@ -195,13 +197,13 @@ def _lang(argv: list[str] | None) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
     try:
         lang = resolve_lang(_lang(argv))
     except PipelineError as err:
         print(Translator()(err.render()), file=sys.stderr)      # in the default language
         return 2
     tr = Translator(lang)
+    parser = _parser(tr)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

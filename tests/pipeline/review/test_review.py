@@ -207,3 +207,17 @@ def test_status_counts_decided_pending_and_conflicting(exported, catalog_copy, t
     assert main(["review", "status", "--from", str(out), "--catalog", str(catalog_copy)]) == 1
     assert capsys.readouterr().out.strip() == (f"{flagged} mentions to review: 0 decided, "
                                                f"{flagged - same_key} pending, {same_key} in conflict")
+
+
+@pytest.mark.parametrize("cell, decided", [
+    ("1.3.5 社会保险费欠费补缴申报", ("1.3.5", "")),      # picked from the drop-down list: code and name
+    ("1.3.5", ("1.3.5", "")),
+    ("none 不在目录中", ("none", "")),
+    ("none not in the catalog", ("none", "")),
+    ("new:青年人才 安家费申领", ("new", "青年人才安家费申领")),   # not cut at the space (repaired as usual)
+], ids=["code and name", "bare code", "none in Chinese", "none in English", "new name with a space"])
+def test_a_decision_is_read_as_the_drop_down_list_writes_it(cell, decided):
+    from pipeline.review.import_workbook import parse_decision
+    items = load_catalog(CATALOG).index.items
+    got = parse_decision(cell, items)
+    assert (got[0] if decided[0] != "new" else "new", got[1]) == decided

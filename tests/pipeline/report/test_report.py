@@ -82,3 +82,16 @@ def test_the_report_is_the_same_bytes_each_time_and_english_on_request(seed_run,
 def test_write_report_without_diffs_writes_an_empty_summary(seed_run, catalog, tmp_path):
     _, frames, _ = seed_run
     assert write_report(tmp_path, frames, catalog, Translator("zh")) == ["index.html"]
+
+
+def test_the_wheel_carries_the_templates_and_the_catalogue():
+    import fnmatch
+    import tomllib
+
+    from tests.conftest import REPO
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns = config["package-data"]["pipeline"]
+    data = [p.relative_to(REPO / "pipeline").as_posix() for folder in ("report/templates", "locale")
+            for p in (REPO / "pipeline" / folder).rglob("*") if p.is_file()]
+    assert data and [d for d in data if not any(fnmatch.fnmatch(d, pat) for pat in patterns)] == []
+    assert config["packages"]["find"]["include"] == ["pipeline*", "extractors*", "normalizers*"]

@@ -201,12 +201,12 @@ def test_status_counts_decided_pending_and_conflicting(exported, catalog_copy, t
     key = parse_key(rows[0]["key"])[1:]
     same_key = sum(parse_key(r["key"])[1:] == key for r in rows)
     assert main(["review", "status", "--from", str(out), "--catalog", str(catalog_copy)]) == 0
-    assert capsys.readouterr().out.strip() == f"{flagged} mentions to review: 0 decided, {flagged} pending, 0 in conflict"
+    assert capsys.readouterr().out.strip() == f"{flagged} 处事项待复核：已决定 0 处，待决定 {flagged} 处，冲突 0 处"
     with (catalog_copy / "decisions.tsv").open("w", encoding="utf-8") as fh:   # two branches merged by hand
         fh.write("text_key\tcontext\tdecision_id\n" + f"{key[0]}\t{key[1]}\tnone\n" + f"{key[0]}\t{key[1]}\t1.1.5\n")
     assert main(["review", "status", "--from", str(out), "--catalog", str(catalog_copy)]) == 1
-    assert capsys.readouterr().out.strip() == (f"{flagged} mentions to review: 0 decided, "
-                                               f"{flagged - same_key} pending, {same_key} in conflict")
+    assert capsys.readouterr().out.strip() == (f"{flagged} 处事项待复核：已决定 0 处，"
+                                               f"待决定 {flagged - same_key} 处，冲突 {same_key} 处")
 
 
 @pytest.mark.parametrize("cell, decided", [

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.core.i18n import N_, t
 from pipeline.core.errors import EncryptedInput, UnreadableInput, UnsupportedFormat
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.limits import Deadline, Limits, check_file_size, check_zip_members
@@ -31,24 +32,24 @@ __all__ = ["extract_rows", "sniff_format", "FORMATS"]
 # What sniff_format answers; each has a reader (doc, rtf and odt through LibreOffice).
 FORMATS = ("doc", "docx", "html", "mht", "ods", "odt", "ofd", "pdf", "rtf", "txt", "xls", "xlsx")
 
-_SAVE_AS_DOCX = "open it in Word/WPS and save it as .docx (or print it to PDF)"
+_SAVE_AS_DOCX = N_("open it in Word/WPS and save it as .docx (or print it to PDF)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # leading bytes -> (what the file is, what to do)
 _REFUSED_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\x89PNG", "an image (PNG), not a document", "put the scan into a PDF and run it through OCR"),
-    (b"\xff\xd8\xff", "an image (JPEG), not a document", "put the scan into a PDF and run it through OCR"),
-    (b"GIF8", "an image (GIF), not a document", "put the scan into a PDF and run it through OCR"),
-    (b"II*\x00", "an image (TIFF), not a document", "put the scan into a PDF and run it through OCR"),
-    (b"MM\x00*", "an image (TIFF), not a document", "put the scan into a PDF and run it through OCR"),
-    (b"BM", "an image (BMP), not a document", "put the scan into a PDF and run it through OCR"),
-    (b"Rar!", "a RAR archive", "unpack it and give the documents inside"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it and give the documents inside"),
-    (b"\x1f\x8b", "a gzip archive", "unpack it and give the documents inside"),
+    (b"\x89PNG", N_("an image (PNG), not a document"), N_("put the scan into a PDF and run it through OCR")),
+    (b"\xff\xd8\xff", N_("an image (JPEG), not a document"), N_("put the scan into a PDF and run it through OCR")),
+    (b"GIF8", N_("an image (GIF), not a document"), N_("put the scan into a PDF and run it through OCR")),
+    (b"II*\x00", N_("an image (TIFF), not a document"), N_("put the scan into a PDF and run it through OCR")),
+    (b"MM\x00*", N_("an image (TIFF), not a document"), N_("put the scan into a PDF and run it through OCR")),
+    (b"BM", N_("an image (BMP), not a document"), N_("put the scan into a PDF and run it through OCR")),
+    (b"Rar!", N_("a RAR archive"), N_("unpack it and give the documents inside")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive"), N_("unpack it and give the documents inside")),
+    (b"\x1f\x8b", N_("a gzip archive"), N_("unpack it and give the documents inside")),
 )
 # names that promise a binary format; if the bytes are not that format, the name lies
-_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word (.docx)", ".doc": "Word (.doc)", ".wps": "WPS",
-                    ".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".et": "WPS spreadsheet",
-                    ".ods": "OpenDocument spreadsheet", ".odt": "OpenDocument text", ".ofd": "OFD"}
+_BINARY_SUFFIXES = {".pdf": N_("PDF"), ".docx": N_("Word (.docx)"), ".doc": N_("Word (.doc)"), ".wps": N_("WPS"),
+                    ".xlsx": N_("Excel"), ".xlsm": N_("Excel"), ".xls": N_("Excel"), ".et": N_("WPS spreadsheet"),
+                    ".ods": N_("OpenDocument spreadsheet"), ".odt": N_("OpenDocument text"), ".ofd": N_("OFD")}
 _ODF_KINDS = {b"application/vnd.oasis.opendocument.spreadsheet": "ods",
               b"application/vnd.oasis.opendocument.text": "odt"}
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<table", b"<head", b"<body", b"<meta")
@@ -62,8 +63,8 @@ def sniff_format(path: Path, rel: str = "", limits: Limits = Limits()) -> str:
     with path.open("rb") as fh:
         head = fh.read(4096)
     if not head.strip():
-        raise UnreadableInput("the file is empty" if not head else "the file is empty (blanks only)", where=rel,
-                              hint="check that the right file was exported")
+        raise UnreadableInput(t("the file is empty") if not head else t("the file is empty (blanks only)"), where=rel,
+                              hint=t("check that the right file was exported"))
     if b"%PDF-" in head[:1024]:   # the header may follow a little junk (the PDF standard allows 1024 bytes)
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -80,8 +81,8 @@ def sniff_format(path: Path, rel: str = "", limits: Limits = Limits()) -> str:
         return markup
     claimed = _BINARY_SUFFIXES.get(path.suffix.lower())
     if claimed:
-        raise UnsupportedFormat(f"the name says {claimed} but the file is {_describe_text(head)}", where=rel,
-                                hint=f"{_SAVE_AS_DOCX}; or, if it is a text export, rename it to .txt")
+        raise UnsupportedFormat(t("the name says {claimed} but the file is {actual}", claimed=claimed, actual=_describe_text(head)), where=rel,
+                                hint=t("{SAVE_AS_DOCX}; or, if it is a text export, rename it to .txt", SAVE_AS_DOCX=_SAVE_AS_DOCX))
     return "txt"
 
 
@@ -106,10 +107,10 @@ def _markup_kind(head: bytes) -> str:
 def _describe_text(head: bytes) -> str:
     low = _text_head(head)
     if low.startswith(b"mime-version"):
-        return "a web archive (MHT) saved under that name"
+        return t("a web archive (MHT) saved under that name")
     if sum(32 <= b < 127 or b in b"\t\r\n" or b >= 0x80 for b in head) < len(head) * 0.9:
-        return f"something else (it starts with {head[:8].hex(' ')})"
-    return "plain text"
+        return t("something else (it starts with {start})", start=head[:8].hex(" "))
+    return t("plain text")
 
 
 def _sniff_zip(path: Path, rel: str, limits: Limits) -> str:
@@ -119,9 +120,8 @@ def _sniff_zip(path: Path, rel: str, limits: Limits) -> str:
             names = set(zf.namelist())
             mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as err:
-        raise UnsupportedFormat(f"the file starts like a ZIP package (.docx/.xlsx/.ods/.ofd) but is damaged or cut "
-                                f"short ({type(err).__name__})", where=rel,
-                                hint="re-download it, or open it in Word/Excel/WPS and save it again") from err
+        raise UnsupportedFormat(t("the file starts like a ZIP package (.docx/.xlsx/.ods/.ofd) but is damaged or cut short ({name})", name=type(err).__name__), where=rel,
+                                hint=t("re-download it, or open it in Word/Excel/WPS and save it again")) from err
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -131,13 +131,13 @@ def _sniff_zip(path: Path, rel: str, limits: Limits) -> str:
     if "OFD.xml" in names:
         return "ofd"
     if "xl/workbook.bin" in names:
-        raise UnsupportedFormat("an Excel binary workbook (.xlsb)", where=rel,
-                                hint="open it in Excel/WPS and save it as .xlsx")
+        raise UnsupportedFormat(t("an Excel binary workbook (.xlsb)"), where=rel,
+                                hint=t("open it in Excel/WPS and save it as .xlsx"))
     if "ppt/presentation.xml" in names or mimetype.startswith(b"application/vnd.oasis.opendocument."):
-        raise UnsupportedFormat("an Office file that is not a Word document or a spreadsheet (a presentation?)",
+        raise UnsupportedFormat(t("an Office file that is not a Word document or a spreadsheet (a presentation?)"),
                                 where=rel, hint=_SAVE_AS_DOCX)
-    raise UnsupportedFormat("a ZIP archive that is not a Word document, a spreadsheet or an OFD file", where=rel,
-                            hint="unpack it and give the .docx/.xlsx/.pdf inside")
+    raise UnsupportedFormat(t("a ZIP archive that is not a Word document, a spreadsheet or an OFD file"), where=rel,
+                            hint=t("unpack it and give the .docx/.xlsx/.pdf inside"))
 
 
 def _sniff_ole(path: Path, rel: str) -> str:
@@ -147,19 +147,18 @@ def _sniff_ole(path: Path, rel: str) -> str:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
     except Exception as err:   # olefile raises OSError and others on damage
-        raise UnreadableInput(f"an old binary Office file (.doc/.wps/.xls/.et) that is damaged or cut short "
-                              f"({type(err).__name__})", where=rel,
-                              hint="re-download it, or open it in Word/Excel/WPS and save it again") from err
+        raise UnreadableInput(t("an old binary Office file (.doc/.wps/.xls/.et) that is damaged or cut short ({name})", name=type(err).__name__), where=rel,
+                              hint=t("re-download it, or open it in Word/Excel/WPS and save it again")) from err
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
-        raise EncryptedInput("an Office file that is password protected (encrypted)", where=rel,
-                             hint="open it in Word/Excel/WPS with its password and save it without one")
+        raise EncryptedInput(t("an Office file that is password protected (encrypted)"), where=rel,
+                             hint=t("open it in Word/Excel/WPS with its password and save it without one"))
     if "WordDocument" in streams:
         return "doc"
     if "Workbook" in streams or "Book" in streams:
         return "xls"
     if "PowerPoint Document" in streams:
-        raise UnsupportedFormat("a PowerPoint presentation (.ppt)", where=rel, hint=_SAVE_AS_DOCX)
-    raise UnsupportedFormat("an old binary Office file that is neither a Word document nor a workbook", where=rel,
+        raise UnsupportedFormat(t("a PowerPoint presentation (.ppt)"), where=rel, hint=_SAVE_AS_DOCX)
+    raise UnsupportedFormat(t("an old binary Office file that is neither a Word document nor a workbook"), where=rel,
                             hint=_SAVE_AS_DOCX)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.core.i18n import t
 from pipeline.core.errors import (
     ConfigError,
     HostileInput,
@@ -56,9 +57,9 @@ class DocxSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.join_split_tables, bool):
-            raise ConfigError(f"DocxSettings.join_split_tables must be True or False, not {self.join_split_tables!r}")
+            raise ConfigError(t("DocxSettings.join_split_tables must be True or False, not {join_split_tables}", join_split_tables=repr(self.join_split_tables)))
         if not isinstance(self.max_columns, int) or isinstance(self.max_columns, bool) or self.max_columns < 1:
-            raise ConfigError(f"DocxSettings.max_columns must be a whole number >= 1, not {self.max_columns!r}")
+            raise ConfigError(t("DocxSettings.max_columns must be a whole number >= 1, not {max_columns}", max_columns=repr(self.max_columns)))
 
 
 @dataclass
@@ -95,11 +96,11 @@ def open_docx(path: Path, rel: str, limits: Limits = Limits()):
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         detail = str(err).replace(str(path), rel)   # no machine paths in messages
-        raise UnreadableInput(f"the Word document cannot be opened ({type(err).__name__}: {detail})", where=rel,
-                              hint="open it in Word/WPS and save it again as .docx") from err
+        raise UnreadableInput(t("the Word document cannot be opened ({name}: {detail})", name=type(err).__name__, detail=detail), where=rel,
+                              hint=t("open it in Word/WPS and save it again as .docx")) from err
     except Exception as err:  # lxml syntax errors and other damage inside the package
-        raise UnreadableInput(f"the Word document is damaged ({type(err).__name__})", where=rel,
-                              hint="open it in Word/WPS and save it again as .docx") from err
+        raise UnreadableInput(t("the Word document is damaged ({name})", name=type(err).__name__), where=rel,
+                              hint=t("open it in Word/WPS and save it again as .docx")) from err
 
 
 _ENTITY_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be"))
@@ -116,9 +117,8 @@ def check_package(path: Path, rel: str, limits: Limits = Limits()) -> None:
             with zf.open(info) as fh:
                 prolog = fh.read(_PROLOG_BYTES)
             if any(mark in prolog for mark in _ENTITY_MARKS):
-                raise HostileInput(f"part {info.filename} declares a DOCTYPE or XML entities, which Word, Excel "
-                                   f"and WPS never write (an entity bomb or an attempt to read other files)", where=rel,
-                                   hint="do not open this file; ask the publisher for a clean copy")
+                raise HostileInput(t("part {filename} declares a DOCTYPE or XML entities, which Word, Excel and WPS never write (an entity bomb or an attempt to read other files)", filename=info.filename), where=rel,
+                                   hint=t("do not open this file; ask the publisher for a clean copy"))
 
 
 def body_to_blocks(body, rel: str, settings: DocxSettings, deadline: Deadline | None = None) -> Iterator[_Text | _Table]:
@@ -135,8 +135,8 @@ def body_to_blocks(body, rel: str, settings: DocxSettings, deadline: Deadline | 
         elif el.tag == _W + "tbl":
             rows = table_to_grid(el)
             if rows and len(rows[0]) > settings.max_columns:
-                raise UnreadableInput(f"a table has {len(rows[0])} columns, more than {settings.max_columns}",
-                                      where=rel, hint="check the file; raise DocxSettings.max_columns if it is real")
+                raise UnreadableInput(t("a table has {n_v1} columns, more than {max_columns}", n_v1=len(rows[0]), max_columns=settings.max_columns),
+                                      where=rel, hint=t("check the file; raise DocxSettings.max_columns if it is real"))
             if rows:
                 yield _Table(rows)
 

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.i18n import t
 from pipeline.core.errors import UnreadableInput
 from pipeline.core.limits import Deadline, Limits, check_cell_count
 from pipeline.core.records import Provenance, Row
@@ -86,8 +87,8 @@ def _mht_html(data: bytes, rel: str) -> str:
                 except (LookupError, UnicodeDecodeError):
                     pass
             return decode_html(payload, rel)
-    raise UnreadableInput("the web archive (.mht) holds no HTML page", where=rel,
-                          hint="open it in a browser and save the page as .html, or print it to PDF")
+    raise UnreadableInput(t("the web archive (.mht) holds no HTML page"), where=rel,
+                          hint=t("open it in a browser and save the page as .html, or print it to PDF"))
 
 
 def decode_html(data: bytes, rel: str = "") -> str:
@@ -109,8 +110,8 @@ def decode_html(data: bytes, rel: str = "") -> str:
             continue
         if not re.search("[\ue000-\uf8ff]", text) or encoding == "big5":
             return text
-    raise UnreadableInput("the web page's text is in no encoding known here", where=rel,
-                          hint="open it in a browser and save it again as UTF-8 (.html)")
+    raise UnreadableInput(t("the web page's text is in no encoding known here"), where=rel,
+                          hint=t("open it in a browser and save it again as UTF-8 (.html)"))
 
 
 def parse_page(text: str, rel: str = ""):
@@ -124,10 +125,10 @@ def parse_page(text: str, rel: str = ""):
     try:
         root = lxml.html.document_fromstring(text, parser=parser) if text.strip() else None
     except (etree.ParserError, ValueError) as err:
-        raise UnreadableInput(f"the web page cannot be parsed ({type(err).__name__})", where=rel,
-                              hint="open it in a browser and save it again as .html") from err
+        raise UnreadableInput(t("the web page cannot be parsed ({name})", name=type(err).__name__), where=rel,
+                              hint=t("open it in a browser and save it again as .html")) from err
     if root is None:
-        raise UnreadableInput("the web page is empty", where=rel, hint="check that the right page was saved")
+        raise UnreadableInput(t("the web page is empty"), where=rel, hint=t("check that the right page was saved"))
     for el in list(root.iter(etree.Entity)):   # entity references left as such stay out of the text
         el.getparent().remove(el) if el.getparent() is not None else None
     return root
@@ -286,8 +287,8 @@ def table_to_grid(table, rel: str = "", limits: Limits = Limits(), cells: list[i
               for td in row] for row in tds]
     width = max((sum(cs for _, cs in row) for row in spans), default=0)
     cells[0] += width * len(trs)
-    check_cell_count(cells[0], rel, limits, f"the tables of the web page (a table of {len(trs)} rows and "
-                                            f"{width} columns among them)")
+    check_cell_count(cells[0], rel, limits, t("the tables of the web page (a table of {rows} rows and {columns} "
+                                              "columns among them)", rows=len(trs), columns=width))
     placed: dict[tuple[int, int], str | None] = {}
     for r, row in enumerate(tds):
         c = 0

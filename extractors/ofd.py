@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.core.i18n import N_, t
 from pipeline.core.errors import LimitExceeded, PipelineError, UnreadableInput
 from pipeline.core.limits import Deadline, Limits, check_cell_count
 from pipeline.core.records import Provenance, Row
@@ -41,7 +42,7 @@ from pipeline.core.records import Provenance, Row
 __all__ = ["extract_rows", "page_objects", "debug_pages"]
 
 _EPS = 0.6          # mm: rules closer than this are one; a rule ends this near a crossing one
-_RESAVE = "open it in an OFD reader (数科, 福昕) and print it to PDF, or ask for the Word file"
+_RESAVE = N_("open it in an OFD reader (数科, 福昕) and print it to PDF, or ask for the Word file")
 
 
 @dataclass
@@ -79,12 +80,12 @@ def _read_pages(path: Path, rel: str, deadline: Deadline) -> Iterator[_Page]:
                 deadline.check(f"page {n}")
                 page = page_objects(zf.read(part))
                 pieces += len(page.pieces)
-                check_cell_count(pieces, rel, deadline.limits, f"the text of the OFD (up to page {n})")
+                check_cell_count(pieces, rel, deadline.limits, t("the text of the OFD (up to page {page})", page=n))
                 yield page
     except PipelineError:
         raise
     except Exception as err:   # lxml syntax errors, missing parts, bad numbers: damage inside the package
-        raise UnreadableInput(f"the OFD document is damaged ({type(err).__name__}: {str(err)[:120]})", where=rel,
+        raise UnreadableInput(t("the OFD document is damaged ({name}: {detail})", name=type(err).__name__, detail=str(err)[:120]), where=rel,
                               hint=_RESAVE) from err
 
 
@@ -107,14 +108,14 @@ def open_pages(zf: zipfile.ZipFile, rel: str, limits: Limits) -> list[str]:
     root = _xml(zf.read("OFD.xml"))
     doc_root = _find(root, "DocRoot")
     if doc_root is None or not (doc_root.text or "").strip():
-        raise UnreadableInput("the OFD package names no document (OFD.xml has no DocRoot)", where=rel, hint=_RESAVE)
+        raise UnreadableInput(t("the OFD package names no document (OFD.xml has no DocRoot)"), where=rel, hint=_RESAVE)
     doc_path = doc_root.text.strip().lstrip("/")
     base = posixpath.dirname(doc_path)
     document = _xml(zf.read(doc_path))
     pages = [p for p in document.iter() if _local(p) == "Page" and p.get("BaseLoc")]
     if len(pages) > limits.max_pages:
-        raise LimitExceeded(f"the OFD has {len(pages)} pages, more than the limit of {limits.max_pages}", where=rel,
-                            hint="give only the pages with the list, or raise the limit with --max-pages")
+        raise LimitExceeded(t("the OFD has {n_pages} pages, more than the limit of {max_pages}", n_pages=len(pages), max_pages=limits.max_pages), where=rel,
+                            hint=t("give only the pages with the list, or raise the limit with --max-pages"))
     names = set(zf.namelist())
     out = []
     for p in pages:

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.i18n import N_, t
 from pipeline.core.errors import (
     ConfigError,
     LimitExceeded,
@@ -37,8 +38,8 @@ from pipeline.core.records import Row
 __all__ = ["DEBIAN_PACKAGE", "OfficeSettings", "convert_to_docx", "extract_rows", "find_soffice"]
 
 DEBIAN_PACKAGE = "libreoffice-writer-nogui"
-_WHAT = {"doc": "Word 97-2003 (.doc) or Kingsoft WPS (.wps)", "rtf": "Rich Text Format (.rtf)",
-         "odt": "OpenDocument text (.odt)"}
+_WHAT = {"doc": N_("Word 97-2003 (.doc) or Kingsoft WPS (.wps)"), "rtf": N_("Rich Text Format (.rtf)"),
+         "odt": N_("OpenDocument text (.odt)")}
 # Macros never run; documents may not load anything from other places (LibreOffice's registry keys).
 _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -69,10 +70,10 @@ class OfficeSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.soffice, str):
-            raise ConfigError(f"OfficeSettings.soffice must be a program name or path, not {self.soffice!r}")
-        t = self.timeout_seconds
-        if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t <= 3600:
-            raise ConfigError(f"OfficeSettings.timeout_seconds must be a number above 0 and at most 3600, not {t!r}")
+            raise ConfigError(t("OfficeSettings.soffice must be a program name or path, not {soffice}", soffice=repr(self.soffice)))
+        secs = self.timeout_seconds
+        if not isinstance(secs, (int, float)) or isinstance(secs, bool) or not 0 < secs <= 3600:
+            raise ConfigError(t("OfficeSettings.timeout_seconds must be a number above 0 and at most 3600, not {value}", value=repr(secs)))
 
 
 def find_soffice(settings: OfficeSettings = OfficeSettings()) -> str | None:
@@ -90,10 +91,8 @@ def extract_rows(path: Path, rel: str, settings: OfficeSettings = OfficeSettings
     deadline = deadline or Deadline(Limits(), rel)
     soffice = find_soffice(settings)
     if soffice is None:
-        raise UnsupportedFormat(f"a {_WHAT.get(kind, kind)} file: reading it needs LibreOffice, which is not "
-                                f"installed here", where=rel,
-                                hint=f"install the Debian package {DEBIAN_PACKAGE} (apt-get install {DEBIAN_PACKAGE}), "
-                                     f"or open the file in Word/WPS and save it as .docx")
+        raise UnsupportedFormat(t("a {kind} file: reading it needs LibreOffice, which is not installed here", kind=_WHAT.get(kind, kind)), where=rel,
+                                hint=t("install the Debian package {DEBIAN_PACKAGE} (apt-get install {DEBIAN_PACKAGE}), or open the file in Word/WPS and save it as .docx", DEBIAN_PACKAGE=DEBIAN_PACKAGE))
     with tempfile.TemporaryDirectory(prefix="renshe-office-") as tmp:
         converted = convert_to_docx(path, rel, Path(tmp), soffice, kind, _budget(deadline, settings))
         rows = list(docx.extract_rows(converted, rel, deadline=deadline))
@@ -128,18 +127,17 @@ def convert_to_docx(path: Path, rel: str, workdir: Path, soffice: str, kind: str
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        raise LimitExceeded(f"LibreOffice did not finish converting the file within {timeout:.1f} s and was stopped",
-                            where=rel, hint="open the file in Word/WPS and save it as .docx; or raise the limit "
-                                            "with --max-seconds if it is a long document") from None
+        raise LimitExceeded(t("LibreOffice did not finish converting the file within {timeout} s and was stopped", timeout=f"{timeout:.1f}"),
+                            where=rel, hint=t("open the file in Word/WPS and save it as .docx; or raise the limit "
+                                            "with --max-seconds if it is a long document")) from None
     finally:
         _kill_group(proc)   # a helper process left behind by a finished conversion goes too
     converted = out / "input.docx"
     if proc.returncode != 0 or not converted.exists() or converted.stat().st_size == 0:
         detail = (err or b"").decode("utf-8", errors="replace").strip().splitlines()
         reason = detail[-1][:160] if detail else f"exit status {proc.returncode}"
-        raise UnreadableInput(f"LibreOffice could not convert the {_WHAT.get(kind, kind)} file to .docx "
-                              f"({reason}; {time.monotonic() - started:.1f} s)", where=rel,
-                              hint="the file may be damaged: open it in Word/WPS and save it as .docx")
+        raise UnreadableInput(t("LibreOffice could not convert the {kind} file to .docx ({reason}; {seconds} s)", kind=_WHAT.get(kind, kind), reason=reason, seconds=f"{time.monotonic() - started:.1f}"), where=rel,
+                              hint=t("the file may be damaged: open it in Word/WPS and save it as .docx"))
     return converted
 
 

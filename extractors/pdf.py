@@ -34,6 +34,7 @@ from typing import Iterator
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from pipeline.core.i18n import t
 from extractors.page_tables import (
     PAGE_NUMBER,
     PageTable,
@@ -77,7 +78,7 @@ class PdfSettings:
         for name in ("line_tolerance", "wrap_slack", "space_gap", "column_gap"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
-                raise ConfigError(f"PdfSettings.{name} must be a number of points from 0 to 100, not {value!r}")
+                raise ConfigError(t("PdfSettings.{name} must be a number of points from 0 to 100, not {value}", name=name, value=repr(value)))
 
 
 def extract_rows(path: Path, rel: str, settings: PdfSettings = PdfSettings(), *, deadline: Deadline | None = None,
@@ -122,25 +123,25 @@ def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits =
             pdf.close()
         cause = err.args[0] if err.args else err
         if password and isinstance(err, UnicodeEncodeError):
-            raise EncryptedInput("the password given has characters this PDF's encryption cannot take", where=rel,
-                                 hint="check the password given with --password") from err
+            raise EncryptedInput(t("the password given has characters this PDF's encryption cannot take"), where=rel,
+                                 hint=t("check the password given with --password")) from err
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower():
             if password:
-                raise EncryptedInput("the PDF is encrypted and the password given does not open it", where=rel,
-                                     hint="check the password given with --password") from err
-            raise EncryptedInput("the PDF is encrypted (password protected)", where=rel,
-                                 hint="give its password with --password, or ask the publisher for an "
-                                      "unprotected copy") from err
-        raise UnreadableInput(f"the PDF cannot be parsed ({type(cause).__name__})", where=rel,
-                              hint="re-save or re-download the file; it may be damaged or truncated") from err
+                raise EncryptedInput(t("the PDF is encrypted and the password given does not open it"), where=rel,
+                                     hint=t("check the password given with --password")) from err
+            raise EncryptedInput(t("the PDF is encrypted (password protected)"), where=rel,
+                                 hint=t("give its password with --password, or ask the publisher for an "
+                                      "unprotected copy")) from err
+        raise UnreadableInput(t("the PDF cannot be parsed ({name})", name=type(cause).__name__), where=rel,
+                              hint=t("re-save or re-download the file; it may be damaged or truncated")) from err
     if not has_text:
         images = sum(len(page.images) for page in pages)
         pdf.close()
-        what = "a scanned PDF (page images, no text layer)" if images else "a PDF without any text"
+        what = t("a scanned PDF (page images, no text layer)") if images else t("a PDF without any text")
         kind = ScannedPdf if images else NeedsOcr
-        raise kind(what, where=rel, hint="install Tesseract with Chinese (apt-get install tesseract-ocr "
+        raise kind(what, where=rel, hint=t("install Tesseract with Chinese (apt-get install tesseract-ocr "
                                          "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]') "
-                                         "to read it by OCR, or ask for the born-digital Word/PDF file")
+                                         "to read it by OCR, or ask for the born-digital Word/PDF file"))
     _check_unicode_map(pdf, pages, rel)
     return pdf
 
@@ -165,9 +166,8 @@ def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
         unmapped = sum(1 for t in chars if _CID.match(t))
         if unmapped > _MAX_UNMAPPED_SHARE * len(chars):
             pdf.close()
-            raise NeedsOcr(f"page {page_no}: {unmapped} of {len(chars)} characters come out as (cid:N): the "
-                           f"fonts have no Unicode map", where=rel,
-                           hint="run it through OCR (install the OCR extra), or ask for the Word file")
+            raise NeedsOcr(t("page {page_no}: {unmapped} of {n_chars} characters come out as (cid:N): the fonts have no Unicode map", page_no=page_no, unmapped=unmapped, n_chars=len(chars)), where=rel,
+                           hint=t("run it through OCR (install the OCR extra), or ask for the Word file"))
         return
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline.core.i18n import N_, t
 from extractors.sheet_layout import SheetLayout, column_name, measure_sheets
 from pipeline.core.errors import EncryptedInput, StructureNotRecognised, UnreadableInput
 from pipeline.core.limits import Deadline, Limits, check_cell_count
@@ -35,7 +36,7 @@ from pipeline.core.records import Provenance, Row
 
 __all__ = ["SheetSettings", "cell_text", "debug_sheets", "extract_rows"]
 
-_RESAVE = "open it in Excel/WPS and save it again (.xlsx), or export the sheet as PDF"
+_RESAVE = N_("open it in Excel/WPS and save it again (.xlsx), or export the sheet as PDF")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class SheetSettings:
     def __post_init__(self) -> None:
         from pipeline.core.errors import ConfigError
         if not isinstance(self.title_rows, int) or isinstance(self.title_rows, bool) or not 0 <= self.title_rows <= 50:
-            raise ConfigError(f"SheetSettings.title_rows must be a whole number from 0 to 50, not {self.title_rows!r}")
+            raise ConfigError(t("SheetSettings.title_rows must be a whole number from 0 to 50, not {title_rows}", title_rows=repr(self.title_rows)))
 
 
 def extract_rows(path: Path, rel: str, settings: SheetSettings = SheetSettings(), *,
@@ -65,8 +66,9 @@ def extract_rows(path: Path, rel: str, settings: SheetSettings = SheetSettings()
         total = 0
         for (_, name), layout in zip(sheets, layouts):
             total += layout.cells
-            check_cell_count(total, rel, deadline.limits, f"sheet '{name}' ({layout.describe()})" if total == layout.cells
-                             else f"the sheets up to '{name}'")
+            check_cell_count(total, rel, deadline.limits,
+                             t("sheet '{sheet}' ({range})", sheet=name, range=layout.describe()) if total == layout.cells
+                             else t("the sheets up to '{sheet}'", sheet=name))
         out: list[Row] = []
         table = 0
         for (position, name), layout in zip(sheets, layouts):
@@ -77,9 +79,10 @@ def extract_rows(path: Path, rel: str, settings: SheetSettings = SheetSettings()
     finally:
         workbook.close()
     if not any((c or "").strip() for r in out for c in r.cells):
-        hidden = " (" + "; ".join(n.removeprefix(f"{rel}: ") for n in notes) + ")" if notes else ""
-        raise StructureNotRecognised(f"the workbook has no visible cell with text{hidden}", where=rel,
-                                     hint="unhide the sheet with the list, or check that the right file was sent")
+        hidden = "; ".join(n.removeprefix(f"{rel}: ") for n in notes)
+        raise StructureNotRecognised(t("the workbook has no visible cell with text ({hidden})", hidden=hidden) if notes
+                                     else t("the workbook has no visible cell with text"), where=rel,
+                                     hint=t("unhide the sheet with the list, or check that the right file was sent"))
     if notes and out:
         out[0] = replace(out[0], notes=tuple(notes))
     yield from out
@@ -95,7 +98,7 @@ def _kind_of(path: Path, rel: str, limits: Limits) -> str:
             with zipfile.ZipFile(path) as zf:
                 return "xlsx" if "xl/workbook.xml" in zf.namelist() else "ods"
         except zipfile.BadZipFile as err:
-            raise UnreadableInput("the workbook is damaged (not a readable zip package)", where=rel,
+            raise UnreadableInput(t("the workbook is damaged (not a readable zip package)"), where=rel,
                                   hint=_RESAVE) from err
     return "xls"
 
@@ -110,15 +113,15 @@ def open_workbook(path: Path, rel: str, kind: str, limits: Limits = Limits()):
     elif kind == "xls":
         from extractors.sheet_layout import biff_is_encrypted
         if biff_is_encrypted(path):
-            raise EncryptedInput("the workbook is password protected (encrypted)", where=rel,
-                                 hint="open it in Excel/WPS with its password and save it without one")
+            raise EncryptedInput(t("the workbook is password protected (encrypted)"), where=rel,
+                                 hint=t("open it in Excel/WPS with its password and save it without one"))
     try:
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as err:
-        raise EncryptedInput("the workbook is password protected (encrypted)", where=rel,
-                             hint="open it in Excel/WPS with its password and save it without one") from err
+        raise EncryptedInput(t("the workbook is password protected (encrypted)"), where=rel,
+                             hint=t("open it in Excel/WPS with its password and save it without one")) from err
     except Exception as err:   # CalamineError, XmlError, ZipError, ValueError …: damage inside the file
-        raise UnreadableInput(f"the workbook cannot be read ({type(err).__name__}: {_short(err)})", where=rel,
+        raise UnreadableInput(t("the workbook cannot be read ({name}: {detail})", name=type(err).__name__, detail=_short(err)), where=rel,
                               hint=_RESAVE) from err
 
 
@@ -126,7 +129,7 @@ def _measure(path: Path, rel: str, kind: str, positions: list[int]) -> list[Shee
     try:
         return measure_sheets(path, rel, kind, positions)
     except Exception as err:   # lxml syntax errors, a cut OLE stream, a zip member missing …
-        raise UnreadableInput(f"the workbook is damaged ({type(err).__name__}: {_short(err)})", where=rel,
+        raise UnreadableInput(t("the workbook is damaged ({name}: {detail})", name=type(err).__name__, detail=_short(err)), where=rel,
                               hint=_RESAVE) from err
 
 
@@ -142,10 +145,11 @@ def sheets_to_read(workbook, rel: str) -> tuple[list[tuple[int, str]], list[str]
         kind = str(meta.typ).rsplit(".", 1)[-1]
         visible = str(meta.visible).rsplit(".", 1)[-1]
         if kind not in ("WorkSheet", "Worksheet"):
-            notes.append(f"{rel}: sheet '{meta.name}' is a {kind.lower()}, not a worksheet; it was not read")
+            notes.append(f"{rel}: " + t("sheet '{sheet}' is a {kind}, not a worksheet; it was not read",
+                                        sheet=meta.name, kind=kind.lower()))
         elif visible != "Visible":
-            notes.append(f"{rel}: sheet '{meta.name}' is hidden and was not read — unhide it in Excel/WPS "
-                         f"if it holds a list")
+            notes.append(f"{rel}: " + t("sheet '{sheet}' is hidden and was not read", sheet=meta.name)
+                         + " — " + t("unhide it in Excel/WPS if it holds a list"))
         else:
             read.append((position, meta.name))
     return read, notes
@@ -161,7 +165,7 @@ def sheet_to_grid(workbook, name: str, layout: SheetLayout, rel: str) -> list[li
         merges = layout.merges if layout.merges is not None else [
             ((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     except Exception as err:
-        raise UnreadableInput(f"sheet '{name}' cannot be read ({type(err).__name__}: {_short(err)})", where=rel,
+        raise UnreadableInput(t("sheet '{name}' cannot be read ({error}: {detail})", name=name, error=type(err).__name__, detail=_short(err)), where=rel,
                               hint=_RESAVE) from err
     printed = layout.printed
     grid: list[list[str | None]] = [[printed[(r, c)] if (r, c) in printed and not isinstance(v, str)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.core.i18n import t
 from pipeline.core.errors import UnreadableInput
 from extractors.text_dialects import (aligned_rows, aligned_table_at, delimited_rows, delimited_table_at,
                                       stream_rows, stream_table_at)
@@ -66,23 +67,23 @@ def decode_bytes(data: bytes, name: str = "") -> str:
     '序号'
     """
     if not data.strip():
-        raise UnreadableInput("the file is empty", where=name,
-                              hint="check that the right file was exported")
+        raise UnreadableInput(t("the file is empty"), where=name,
+                              hint=t("check that the right file was exported"))
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         for enc in ("utf-16-le", "utf-16-be"):
             text = _try_decode(data, enc)
             if text is not None and _looks_like_text(text):
                 return text
-        raise UnreadableInput("the file holds binary data, not text", where=name,
-                              hint="give the original DOCX/PDF, or re-export it as text")
+        raise UnreadableInput(t("the file holds binary data, not text"), where=name,
+                              hint=t("give the original DOCX/PDF, or re-export it as text"))
     for enc in ("utf-8-sig", "utf-16", "gb18030", "big5"):
         if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         text = _try_decode(data, enc)
         if text is not None and _looks_like_text(text):
             return text
-    raise UnreadableInput("the text is in none of UTF-8, UTF-16, GB18030 or Big5", where=name,
-                          hint="re-save it as UTF-8")
+    raise UnreadableInput(t("the text is in none of UTF-8, UTF-16, GB18030 or Big5"), where=name,
+                          hint=t("re-save it as UTF-8"))
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from normalizers.repair_text import name_key, strip_parentheticals
 from normalizers.split_mentions import split_compound
+from pipeline.core.i18n import t
 from pipeline.core.records import Candidate, CatalogItem, Match, Mention
 
 __all__ = ["CatalogIndex", "build_index", "match", "rank_candidates", "local_id", "decision_key"]
@@ -123,7 +124,7 @@ def match(mention: Mention, index: CatalogIndex) -> Match:
     decided = index.decisions.get(decision_key(mention))
     if decided is not None:
         ids = () if decided == "none" else tuple(decided.split("+"))
-        return _result(mention, index, ids, "review", 100, "a reviewer decided this text in this context", False)
+        return _result(mention, index, ids, "review", 100, t("a reviewer decided this text in this context"), False)
     by_code = _by_printed_code(mention, index)
     if by_code is not None:
         return by_code
@@ -134,7 +135,7 @@ def _by_name(mention: Mention, index: CatalogIndex, text: str, allow_compound: b
     key = name_key(text)
     for method, table, score in (("exact", index.exact, 100), ("alias", index.aliases, 98)):
         if key in table:
-            return _decide(mention, index, table[key], method, score, f"{method} name match")
+            return _decide(mention, index, table[key], method, score, t("exact name match") if method == "exact" else t("alias name match"))
     if allow_compound:
         compound = _by_compound(mention, index, text)
         if compound is not None:
@@ -142,7 +143,7 @@ def _by_name(mention: Mention, index: CatalogIndex, text: str, allow_compound: b
     loose = name_key(strip_parentheticals(text))
     if loose in index.loose:
         return _decide(mention, index, index.loose[loose], "exact", 95,
-                       "the name matches once the parenthesised qualifier is left out")
+                       t("the name matches once the parenthesised qualifier is left out"))
     candidates = rank_candidates(text, index)
     if candidates:
         top = candidates[0]
@@ -150,13 +151,15 @@ def _by_name(mention: Mention, index: CatalogIndex, text: str, allow_compound: b
         tied = [c.item_id for c in candidates if c.score == top.score]
         if top.score >= FUZZY_ACCEPT and top.score - runner >= FUZZY_MARGIN:
             return _decide(mention, index, tuple(tied), "fuzzy", top.score,
-                           f"close to '{top.name}' ({top.score:.0f})", candidates=candidates)
+                           t("close to '{name}' ({score})", name=top.name, score=f"{top.score:.0f}"), candidates=candidates)
         if top.score >= FUZZY_SUGGEST:
             result = _decide(mention, index, tuple(tied), "fuzzy", top.score,
-                             f"probably '{top.name}' ({top.score:.0f}), not sure enough", candidates=candidates)
+                             t("probably '{name}' ({score}), not sure enough", name=top.name, score=f"{top.score:.0f}"), candidates=candidates)
             return _flag(result)
-    best = f" (closest: '{candidates[0].name}' {candidates[0].score:.0f})" if candidates else ""
-    return _result(mention, index, (), "none", 0, "not in the catalog: no name or alias is close" + best,
+    reason = (t("not in the catalog: no name or alias is close (closest: '{name}' {score})",
+                name=candidates[0].name, score=f"{candidates[0].score:.0f}") if candidates
+              else t("not in the catalog: no name or alias is close"))
+    return _result(mention, index, (), "none", 0, reason,
                    True, candidates=tuple(candidates))
 
 
@@ -173,7 +176,7 @@ def _by_printed_code(mention: Mention, index: CatalogIndex) -> Match | None:
             return None   # fall back to the name; the reason records why
         agreed.append(code)
     return _result(mention, index, tuple(agreed), "code", 100,
-                   f"printed code {'、'.join(agreed)} agrees with the name beside it", False)
+                   t("printed code {codes} agrees with the name beside it", codes="、".join(agreed)), False)
 
 
 def _names_agree(printed: str, catalog: str) -> bool:
@@ -194,7 +197,8 @@ def _by_compound(mention: Mention, index: CatalogIndex, text: str) -> Match | No
         return None
     unsure = any(r.needs_review or not r.codes for r in results)
     result = _result(mention, index, codes, "compound", min(r.score for r in results),
-                     f"'{head}' lists {len(parts)} items: " + "；".join(f"{p} -> {r.canonical_id}" for p, r in zip(parts, results)),
+                     t("'{head}' lists {n} items: {parts}", head=head, n=len(parts),
+                       parts="；".join(f"{p} -> {r.canonical_id}" for p, r in zip(parts, results))),
                      unsure)
     return result
 
@@ -210,10 +214,11 @@ def _decide(mention: Mention, index: CatalogIndex, ids: tuple[str, ...], method:
     fitting = [i for i in ids if _qualifier(index.items[i].name) and _qualifier(index.items[i].name) in context]
     if len(fitting) == 1:
         return _result(mention, index, tuple(fitting), "context", score,
-                       f"{reason}; the bundle '{mention.bundle_name}' decides between {' and '.join(ids)}", False,
+                       t("{reason}; the bundle '{bundle}' decides between {ids}", reason=reason, bundle=mention.bundle_name,
+                         ids=" and ".join(ids)), False,
                        tuple(candidates))
     return _result(mention, index, (), method, score,
-                   f"{reason}, but it names {' and '.join(ids)} and the context does not decide", True,
+                   t("{reason}, but it names {ids} and the context does not decide", reason=reason, ids=" and ".join(ids)), True,
                    tuple(Candidate(i, index.items[i].name, score) for i in ids))
 
 

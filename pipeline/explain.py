@@ -11,6 +11,7 @@ from itertools import groupby
 from pathlib import Path
 
 from extractors.dispatch import sniff_format
+from pipeline.core.i18n import Translator
 from pipeline.core.limits import Deadline
 from pipeline.reading.document import read_rows, reading_context
 from pipeline.reading.layout import read_layout
@@ -27,13 +28,15 @@ def _short(text: str | None, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def explain(path: Path, reader: FileReader, rel: str | None = None) -> str:
+def explain(path: Path, reader: FileReader, rel: str | None = None, tr: Translator | None = None) -> str:
+    """The stages' view of one file; warnings, refusals and match reasons in ``tr``'s language (default Chinese)."""
+    tr = tr or Translator()
     rel = rel or path.name
     extraction, matches = process_file(path, rel, reader.catalog, reader.manifest, reader.nlp, reader.limits,
                                        reader.password, reader.memo)
     doc = extraction.document
     if doc.status == "refused":
-        return f"{rel}: refused\n{doc.message}"
+        return f"{rel}: refused\n{tr(doc.message)}"
     rows = read_rows(path, rel, Deadline(reader.limits, rel), reader.password, reader.catalog.headers)
     context = reading_context(rows, reader.catalog)
     lines = [f"{rel}: format {sniff_format(path, rel, reader.limits)}, {len(rows)} rows "
@@ -43,7 +46,7 @@ def explain(path: Path, reader: FileReader, rel: str | None = None) -> str:
         group = list(group)
         layout = read_layout(group, context)
         lines.append(f"\ntable {table}: {layout.describe()}")
-        lines += [f"  warning: {w}" for w in layout.warnings]
+        lines += [f"  warning: {tr(w)}" for w in layout.warnings]
         for row in group[layout.data_from:]:
             fields = layout.fields
             aligned = align_row(row.cells, fields)
@@ -53,11 +56,11 @@ def explain(path: Path, reader: FileReader, rel: str | None = None) -> str:
                  f"{', code ' + doc.region_code if doc.region_code else ''}), "
                  f"lists {', '.join(doc.list_kinds)}")
     for warning in extraction.warnings:
-        lines.append(f"warning: {warning}")
+        lines.append(f"warning: {tr(warning)}")
     lines.append("\nmentions:")
     for result in matches:
         mention = result.mention
         lines.append(f"  {mention.list_kind} {mention.bundle_no} {mention.scenario_code or '-'} {mention.role}: "
                      f"{mention.text} -> {';'.join(result.codes) or result.canonical_id} "
-                     f"[{result.method} {result.score:.0f}{' REVIEW' if result.needs_review else ''}] {result.reason}")
+                     f"[{result.method} {result.score:.0f}{' REVIEW' if result.needs_review else ''}] {tr(result.reason)}")
     return "\n".join(lines)

@@ -37,6 +37,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from rapidfuzz import fuzz
 
+from pipeline.core.i18n import t
 from extractors.ocr.chars import (
     DUST_CONFIDENCE,
     OcrChar,
@@ -124,18 +125,17 @@ class OcrSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.dpi, int) or not 100 <= self.dpi <= 600:
-            raise ConfigError(f"OcrSettings.dpi must be a whole number from 100 to 600, not {self.dpi!r}")
+            raise ConfigError(t("OcrSettings.dpi must be a whole number from 100 to 600, not {dpi}", dpi=repr(self.dpi)))
         if self.psm not in (3, 4, 6, 11, 12):
-            raise ConfigError(f"OcrSettings.psm must be one of 3, 4, 6, 11, 12, not {self.psm!r}")
+            raise ConfigError(t("OcrSettings.psm must be one of 3, 4, 6, 11, 12, not {psm}", psm=repr(self.psm)))
         if self.reread_scale is not None and (isinstance(self.reread_scale, bool) or
                                               not isinstance(self.reread_scale, (int, float)) or
                                               not 0.3 <= self.reread_scale <= 3):
-            raise ConfigError(f"OcrSettings.reread_scale must be None or a number from 0.3 to 3, "
-                              f"not {self.reread_scale!r}")
+            raise ConfigError(t("OcrSettings.reread_scale must be None or a number from 0.3 to 3, not {reread_scale}", reread_scale=repr(self.reread_scale)))
         for name, hi in (("max_skew", 10), ("min_line_confidence", 1), ("space_share", 5), ("wrap_slack", 5)):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= hi:
-                raise ConfigError(f"OcrSettings.{name} must be a number from 0 to {hi}, not {value!r}")
+                raise ConfigError(t("OcrSettings.{name} must be a number from 0 to {hi}, not {value}", name=name, hi=hi, value=repr(value)))
 
 
 @dataclass
@@ -164,8 +164,8 @@ def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings(), *,
     try:
         doc = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as err:
-        raise UnreadableInput(f"the PDF cannot be opened for OCR ({err})", where=rel,
-                              hint="re-save or re-download the file") from err
+        raise UnreadableInput(t("the PDF cannot be opened for OCR ({err})", err=err), where=rel,
+                              hint=t("re-save or re-download the file")) from err
     try:
         for page_no in range(1, len(doc) + 1):
             if deadline is not None:
@@ -268,8 +268,8 @@ def read_page_chars(image, settings: OcrSettings, where: str, options: tuple[str
                                "-c", "hocr_char_boxes=1", *options, "hocr"], input=png.tobytes(), capture_output=True,
                               env=env, timeout=300, check=True)
     except (OSError, subprocess.SubprocessError) as err:
-        raise UnreadableInput("Tesseract could not read the page", where=where,
-                              hint="check `tesseract --list-langs` shows chi_sim") from err
+        raise UnreadableInput(t("Tesseract could not read the page"), where=where,
+                              hint=t("check `tesseract --list-langs` shows chi_sim")) from err
     return parse_hocr(done.stdout.decode("utf-8", "replace"))
 
 

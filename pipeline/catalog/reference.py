@@ -18,6 +18,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.core.i18n import t
 from normalizers.match_catalog import CatalogIndex, build_index, local_id
 from normalizers.repair_text import name_key
 from pipeline.catalog.gazetteer import Gazetteer, build_gazetteer
@@ -51,8 +52,8 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh, delimiter="\t")]
     except FileNotFoundError as err:
-        raise ConfigError(f"catalog file {path.name} is missing", where=str(path.parent),
-                          hint=f"the catalog folder needs {', '.join(REQUIRED_FILES)}") from err
+        raise ConfigError(t("catalog file {name} is missing", name=path.name), where=str(path.parent),
+                          hint=t("the catalog folder needs {files}", files=', '.join(REQUIRED_FILES))) from err
 
 
 def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = None) -> Catalog:
@@ -74,9 +75,8 @@ def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = No
     for n, row in enumerate(read_tsv(folder / "aliases.tsv"), start=2):
         target = row["target"] if row["target"] in ids else by_key.get(name_key(row["target"]))
         if target is None:
-            raise ConfigError(f"alias '{row['alias']}' points at '{row['target']}', which is neither a national "
-                              f"code nor a local item", where=f"{folder / 'aliases.tsv'}, row {n}",
-                              hint="fix the target or add the item to national.tsv / local_items.tsv")
+            raise ConfigError(t("alias '{alias}' points at '{target}', which is neither a national code nor a local item", alias=row['alias'], target=row['target']), where=f"{folder / 'aliases.tsv'}, row {n}",
+                              hint=t("fix the target or add the item to national.tsv / local_items.tsv"))
         aliases.append((row["alias"], target, "needs review" in row.get("source", "")))
     bundles = tuple((r["no"], r["name"], tuple(a for a in r.get("aliases", "").split(";") if a))
                     for r in read_tsv(folder / "bundles.tsv"))

@@ -25,6 +25,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field, fields
 
+from pipeline.core.i18n import N_, t
 from pipeline.core.errors import ConfigError, HostileInput, LimitExceeded
 
 __all__ = ["Limits", "limits_from_options", "Deadline", "check_file_size", "check_zip_members", "check_page_count",
@@ -34,12 +35,12 @@ _MB = 1024 * 1024
 
 # name -> (lowest, highest, unit, CLI option): what each limit allows, for messages and the CLI.
 LIMIT_RANGES: dict[str, tuple[float, float, str, str]] = {
-    "max_file_bytes": (1, 2 ** 40, "bytes", "--max-file-mb"),
-    "max_pages": (1, 100_000, "pages", "--max-pages"),
-    "max_unpacked_bytes": (1, 2 ** 40, "bytes", "--max-unpacked-mb"),
-    "max_unpack_ratio": (1, 100_000, "times", "--max-unpack-ratio"),
-    "max_seconds_per_file": (0.000001, 86_400, "seconds", "--max-seconds"),
-    "max_cells": (1, 1_000_000_000, "cells", "--max-cells"),
+    "max_file_bytes": (1, 2 ** 40, N_("bytes"), "--max-file-mb"),
+    "max_pages": (1, 100_000, N_("pages"), "--max-pages"),
+    "max_unpacked_bytes": (1, 2 ** 40, N_("bytes"), "--max-unpacked-mb"),
+    "max_unpack_ratio": (1, 100_000, N_("times"), "--max-unpack-ratio"),
+    "max_seconds_per_file": (0.000001, 86_400, N_("seconds"), "--max-seconds"),
+    "max_cells": (1, 1_000_000_000, N_("cells"), "--max-cells"),
 }
 
 
@@ -75,9 +76,8 @@ class Limits:
             whole = f.type in ("int", int)
             ok_type = isinstance(value, int if whole else (int, float)) and not isinstance(value, bool)
             if not ok_type or not low <= value <= high:
-                kind = "a whole number" if whole else "a number"
-                raise ConfigError(f"Limits.{f.name} must be {kind} from {_num(low)} to {_num(high)} ({unit}), "
-                                  f"not {value!r}", hint=f"fix the value (command line: {LIMIT_RANGES[f.name][3]})")
+                kind = t("a whole number") if whole else t("a number")
+                raise ConfigError(t("Limits.{name} must be {kind} from {low} to {high} ({unit}), not {value}", name=f.name, kind=kind, low=_num(low), high=_num(high), unit=unit, value=repr(value)), hint=t("fix the value (command line: {option})", option=LIMIT_RANGES[f.name][3]))
 
 
 def limits_from_options(max_file_mb: float | None = None, max_pages: int | None = None,
@@ -125,16 +125,18 @@ class Deadline:
         spent = self.elapsed()
         if spent > self.limits.max_seconds_per_file:
             raise LimitExceeded(
-                f"reading took {spent:.1f} s, more than the limit of {self.limits.max_seconds_per_file:g} s"
-                + (f" (stopped at {where})" if where else ""), where=self.rel,
-                hint="split the file, or raise the limit with --max-seconds if it is genuine")
+                t("reading took {spent} s, more than the limit of {limit} s (stopped at {where})", spent=f"{spent:.1f}",
+                  limit=f"{self.limits.max_seconds_per_file:g}", where=where) if where else
+                t("reading took {spent} s, more than the limit of {limit} s", spent=f"{spent:.1f}",
+                  limit=f"{self.limits.max_seconds_per_file:g}"), where=self.rel,
+                hint=t("split the file, or raise the limit with --max-seconds if it is genuine"))
 
 
 def check_file_size(size: int, rel: str, limits: Limits) -> None:
     if size > limits.max_file_bytes:
-        raise LimitExceeded(f"the file is {_size(size)}, more than the limit of {_size(limits.max_file_bytes)}",
+        raise LimitExceeded(t("the file is {size}, more than the limit of {limit}", size=_size(size), limit=_size(limits.max_file_bytes)),
                             where=rel,
-                            hint="check that this is the list itself; raise the limit with --max-file-mb if so")
+                            hint=t("check that this is the list itself; raise the limit with --max-file-mb if so"))
 
 
 def check_zip_members(zf: zipfile.ZipFile, rel: str, limits: Limits) -> None:
@@ -144,27 +146,24 @@ def check_zip_members(zf: zipfile.ZipFile, rel: str, limits: Limits) -> None:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _MB and ratio > limits.max_unpack_ratio:
-            raise HostileInput(f"member {info.filename} would unpack {ratio:.0f} times its packed size "
-                               f"({info.file_size / _MB:.0f} MB), more than the limit of {limits.max_unpack_ratio} "
-                               f"times: a zip bomb", where=rel,
-                               hint="do not open this file; ask the publisher for a clean copy")
+            raise HostileInput(t("member {filename} would unpack {ratio} times its packed size ({size} MB), more than the limit of {max_unpack_ratio} times: a zip bomb", filename=info.filename, ratio=f"{ratio:.0f}", size=f"{info.file_size / _MB:.0f}", max_unpack_ratio=limits.max_unpack_ratio), where=rel,
+                               hint=t("do not open this file; ask the publisher for a clean copy"))
     if total > limits.max_unpacked_bytes:
-        raise LimitExceeded(f"the package would unpack to {_size(total)}, more than the limit of "
-                            f"{_size(limits.max_unpacked_bytes)}", where=rel,
-                            hint="check the file; raise the limit with --max-unpacked-mb if it is genuine")
+        raise LimitExceeded(t("the package would unpack to {size}, more than the limit of {limit}", size=_size(total), limit=_size(limits.max_unpacked_bytes)), where=rel,
+                            hint=t("check the file; raise the limit with --max-unpacked-mb if it is genuine"))
 
 
 def check_page_count(pages: int, rel: str, limits: Limits) -> None:
     if pages > limits.max_pages:
-        raise LimitExceeded(f"the PDF has {pages} pages, more than the limit of {limits.max_pages}", where=rel,
-                            hint="give only the pages with the list, or raise the limit with --max-pages")
+        raise LimitExceeded(t("the PDF has {pages} pages, more than the limit of {max_pages}", pages=pages, max_pages=limits.max_pages), where=rel,
+                            hint=t("give only the pages with the list, or raise the limit with --max-pages"))
 
 
-def check_cell_count(cells: int, rel: str, limits: Limits, what: str = "the file") -> None:
+def check_cell_count(cells: int, rel: str, limits: Limits, what: str = N_("the file")) -> None:
     """Refuse a sheet/table that would be laid out over more than ``max_cells`` cells.
 
     ``what`` names it in the message, e.g. ``"sheet 'Sheet1' (A1:Z40000)"``.
     """
     if cells > limits.max_cells:
-        raise LimitExceeded(f"{what} spans {cells} cells, more than the limit of {limits.max_cells}", where=rel,
-                            hint="give only the sheet or table with the list, or raise the limit with --max-cells")
+        raise LimitExceeded(t("{what} spans {cells} cells, more than the limit of {max_cells}", what=what, cells=cells, max_cells=limits.max_cells), where=rel,
+                            hint=t("give only the sheet or table with the list, or raise the limit with --max-cells"))

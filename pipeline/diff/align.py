@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from normalizers.repair_text import name_key, strip_parentheticals
+from pipeline.core.i18n import t
 
 __all__ = ["BundleKeys", "national_bundle_keys", "bundle_identity", "pair_bundles", "pair_scenarios",
            "BUNDLE_FUZZY", "SCENARIO_FUZZY", "SCENARIO_FUZZY_SAME_NO"]
@@ -57,9 +58,10 @@ def national_bundle_keys(bundles: tuple[tuple[str, str, tuple[str, ...]], ...]) 
         owner = f"N{no}"
         others = sorted({name_owner[k] for k in (name_key(a) for a in aliases) if k in name_owner} - {owner})
         if len(others) == 1:
-            warnings.append(f"bundles.tsv: the aliases of bundle {no} {name} ({'；'.join(aliases)}) include the "
-                            f"name of bundle {others[0][1:]} {names[others[0]]}; they are read as that bundle's "
-                            f"aliases — fix the row in raw/catalog/bundles.tsv")
+            warnings.append(t("bundles.tsv: the aliases of bundle {no} {name} ({aliases}) include the name of bundle "
+                              "{other} {other_name}; they are read as that bundle's aliases", no=no, name=name,
+                              aliases="；".join(aliases), other=others[0][1:], other_name=names[others[0]])
+                            + " — " + t("fix the row in raw/catalog/bundles.tsv"))
             owner = others[0]
         for alias in aliases:
             by_key.setdefault(name_key(alias), owner)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.core.i18n import t
+
 __all__ = ["Baseline", "Baselines", "resolve_baseline", "safe_stem", "LOCAL_LEVELS", "COMPARED_KINDS"]
 
 LOCAL_LEVELS = ("city", "district")
@@ -58,37 +60,41 @@ class Baselines:
         named = (self.manifest.get(source) or {}).get("baseline", "").strip()
         if named:
             if named in self.usable and named != source:
-                return Baseline(named, f"named as baseline in manifest.tsv for {source}")
-            readable = ", ".join(sorted(self.usable - {source})) or "none"
-            return Baseline(None, f"manifest.tsv names {named} as the baseline of {source}, but it is not among the "
-                                  f"readable inputs",
-                            warning=f"manifest.tsv: baseline '{named}' of '{source}' is not among the readable "
-                                    f"inputs ({readable}) — add the file to raw/ or fix the baseline column")
+                return Baseline(named, t("named as baseline in manifest.tsv for {source}", source=source))
+            readable = ", ".join(sorted(self.usable - {source})) or t("none")
+            return Baseline(None, t("manifest.tsv names {named} as the baseline of {source}, but it is not among the "
+                                    "readable inputs", named=named, source=source),
+                            warning=t("manifest.tsv: baseline '{named}' of '{source}' is not among the readable "
+                                      "inputs ({readable})", named=named, source=source, readable=readable)
+                            + " — " + t("add the file to raw/ or fix the baseline column"))
         province, level = str(document.get("province", "")), str(document.get("level", ""))
         if not level and not province and _kinds(document):
-            return Baseline(None, "no baseline: no region was found for this list (its status in documents.csv "
-                                  "says why) — set its region in raw/manifest.tsv (columns file, region)")
+            return Baseline(None, t("no baseline: no region was found for this list (its status in documents.csv "
+                                    "says why)") + " — " + t("set its region in raw/manifest.tsv (columns file, region)"))
         if level not in LOCAL_LEVELS and not (not level and province):
-            return Baseline(None, f"not compared: level is '{level or 'unknown'}', only "
-                                  f"{' and '.join(LOCAL_LEVELS)} lists are compared with their province")
+            return Baseline(None, t("not compared: level is '{level}', only city and district lists are compared "
+                                    "with their province", level=level or "unknown"))
         if not province:
-            return Baseline(None, "no baseline: the province of this list is not known — name it in raw/manifest.tsv")
+            return Baseline(None, t("no baseline: the province of this list is not known") + " — "
+                            + t("name it in raw/manifest.tsv"))
         mine = _kinds(document)
         key = _province_key(document) or province
         provincial = self.provincial.get(key) or self.provincial.get(province, ())
         candidates = [r for r in provincial if r["source"] != source and _kinds(r) & mine]
         if not candidates:
-            return Baseline(None, f"no provincial list of {province} among the inputs; compare it on demand with "
-                                  f"`python -m pipeline diff {source} BASELINE`, or name a baseline in "
-                                  f"raw/manifest.tsv")
+            return Baseline(None, t("no provincial list of {province} among the inputs; compare it on demand with "
+                                    "`python -m pipeline diff {source} BASELINE`, or name a baseline in "
+                                    "raw/manifest.tsv", province=province, source=source))
         candidates.sort(key=lambda r: (-len(_kinds(r) & mine), r["source"]))
         best = candidates[0]
-        how = f"the provincial list of {province} among the inputs ({best['title'] or best['source']})"
+        how = t("the provincial list of {province} among the inputs ({title})", province=province,
+                title=best['title'] or best['source'])
         if len(candidates) > 1:
             others = ", ".join(r["source"] for r in candidates[1:])
-            return Baseline(best["source"], how + f"; also found {others}",
-                            warning=f"{source}: several provincial lists of {province} ({best['source']}, {others}); "
-                                    f"compared with {best['source']} — name the right one in raw/manifest.tsv")
+            return Baseline(best["source"], t("{how}; also found {others}", how=how, others=others),
+                            warning=t("{source}: several provincial lists of {province} ({best}, {others}); "
+                                      "compared with {best}", source=source, province=province, best=best['source'],
+                                      others=others) + " — " + t("name the right one in raw/manifest.tsv"))
         return Baseline(best["source"], how)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.core.i18n import N_, t
 from pipeline.diff.align import (
     BundleKeys,
     bundle_identity,
@@ -90,12 +91,14 @@ def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names
             kind = "missing" if not lrows else "added"
             other = l_flagged if not lrows else b_flagged
             doubt = [r for r in other if unit in _candidate_ids(r)]
-            detail = (f"{name} ({unit}) is in the baseline but not in the local list" if kind == "missing"
-                      else f"{name} ({unit}) is in the local list but not in the baseline")
+            detail = (t("{name} ({unit}) is in the baseline but not in the local list", name=name, unit=unit)
+                      if kind == "missing" else
+                      t("{name} ({unit}) is in the local list but not in the baseline", name=name, unit=unit))
             if own_flag or doubt:
-                detail += "; unsure: " + ("a mention of it is flagged for review" if own_flag else
-                                          f"the flagged local mention '{doubt[0]['item_text']}' may be it"
-                                          if not lrows else f"the flagged baseline mention '{doubt[0]['item_text']}' may be it")
+                why = (t("a mention of it is flagged for review") if own_flag else
+                       t("the flagged local mention '{text}' may be it", text=doubt[0]['item_text']) if not lrows
+                       else t("the flagged baseline mention '{text}' may be it", text=doubt[0]['item_text']))
+                detail = t("{detail}; unsure: {why}", detail=detail, why=why)
                 findings.append(Finding(kind="unsure", unsure_of=kind, detail=detail, **common))
             else:
                 findings.append(Finding(kind=kind, detail=detail, **common))
@@ -106,11 +109,13 @@ def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names
         lroles = sorted({r["role"] for r in lrows})
         broles = sorted({r["role"] for r in brows})
         if set(lroles) <= _COMPARED_ROLES and set(broles) <= _COMPARED_ROLES and lroles != broles:
-            detail = f"{name} ({unit}) is {'/'.join(broles)} in the baseline, {'/'.join(lroles)} locally"
+            detail = t("{name} ({unit}) is {baseline_roles} in the baseline, {local_roles} locally", name=name,
+                       unit=unit, baseline_roles="/".join(broles), local_roles="/".join(lroles))
             kind = "unsure" if own_flag else "role_changed"
             findings.append(Finding(kind=kind, unsure_of="role_changed" if own_flag else "",
                                     local_role=";".join(lroles), baseline_role=";".join(broles),
-                                    detail=detail + ("; unsure: a mention is flagged for review" if own_flag else ""),
+                                    detail=t("{detail}; unsure: {why}", detail=detail,
+                                             why=t("a mention is flagged for review")) if own_flag else detail,
                                     **common))
     return findings
 
@@ -120,13 +125,15 @@ def _compare_limits(common: dict, lrow: pd.Series, brow: pd.Series, flagged: boo
     verdict = compare_limits(local, base)
     if verdict not in ("slower", "no_promise", "not_comparable"):
         return []
-    words = {"slower": "the local promise is slower than the baseline target",
-             "no_promise": "the baseline sets a numeric target, the local list promises none",
-             "not_comparable": "the two limits cannot be compared reliably"}
-    detail = f"{common['item_name']} ({common['item_id']}): {words[verdict]} " \
-             f"(local '{local.printed}' = {local.describe()}; baseline '{base.printed}' = {base.describe()})"
+    words = {"slower": t("the local promise is slower than the baseline target"),
+             "no_promise": t("the baseline sets a numeric target, the local list promises none"),
+             "not_comparable": t("the two limits cannot be compared reliably")}
+    detail = t("{name} ({unit}): {verdict} (local '{local}' = {local_reading}; baseline '{baseline}' = "
+               "{baseline_reading})", name=common['item_name'], unit=common['item_id'], verdict=words[verdict],
+               local=local.printed, local_reading=local.describe(), baseline=base.printed,
+               baseline_reading=base.describe())
     if flagged:
-        detail += "; unsure: a mention is flagged for review"
+        detail = t("{detail}; unsure: {why}", detail=detail, why=t("a mention is flagged for review"))
     return [Finding(kind="unsure" if flagged else verdict, unsure_of=verdict if flagged else "",
                     local_limit=local.printed, baseline_limit=base.printed, local_reading=local.describe(),
                     baseline_reading=base.describe(), detail=detail, **common)]
@@ -153,7 +160,9 @@ def _bundle_findings(local: DocFrames, base: DocFrames, keys: BundleKeys, names:
         findings.append(Finding(
             section="bundle", kind=kind, bundle=key, bundle_name=keys.names.get(nat, str(r["bundle_name"])),
             local_bundle=label if side == "local" else "", baseline_bundle=label if side == "base" else "",
-            detail=f"bundle {label} ({n_items} item mentions) is only in the {'local list' if side == 'local' else 'baseline'}",
+            detail=(t("bundle {label} ({n} item mentions) is only in the local list", label=label, n=n_items)
+                    if side == "local" else
+                    t("bundle {label} ({n} item mentions) is only in the baseline", label=label, n=n_items)),
             local=(_side(r, "bundle_name"),) if side == "local" else (),
             baseline=(_side(r, "bundle_name"),) if side == "base" else ()))
     for lno, bno, how in pairs:
@@ -179,12 +188,14 @@ def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, sc
     lsc, litems = rows(local, lno)
     bsc, bitems = rows(base, bno)
     if not lsc or not bsc:
-        whole = "(whole bundle)"
+        whole = t("(whole bundle)")
         s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, whole, whole,
                    scope.local_at, scope.baseline_at)
         aligned.append(dict(level="scenario", bundle=scope.bundle, local=whole, baseline=whole,
-                            how="compared bundle-wide: " + ("neither side lists scenarios" if not lsc and not bsc
-                                                            else f"the {'local list' if not lsc else 'baseline'} lists no scenarios")))
+                            how=t("compared bundle-wide: {why}",
+                                  why=t("neither side lists scenarios") if not lsc and not bsc
+                                  else t("the local list lists no scenarios") if not lsc
+                                  else t("the baseline lists no scenarios"))))
         return _compare_units(s, litems, bitems, names)
     pairs, only_l, only_b = pair_scenarios({c: str(r["scenario_name"]) for c, r in lsc.items()},
                                            {c: str(r["scenario_name"]) for c, r in bsc.items()})
@@ -196,7 +207,8 @@ def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, sc
             section="scenario", kind=kind, bundle=scope.bundle, bundle_name=scope.bundle_name,
             local_bundle=scope.local_bundle, baseline_bundle=scope.baseline_bundle,
             local_scenario=label if kind == "added" else "", baseline_scenario=label if kind == "missing" else "",
-            detail=f"scenario {label} is only in the {'local list' if kind == 'added' else 'baseline'}",
+            detail=(t("scenario {label} is only in the local list", label=label) if kind == "added"
+                    else t("scenario {label} is only in the baseline", label=label)),
             local=(_side(r, "scenario_name"),) if kind == "added" else (),
             baseline=(_side(r, "scenario_name"),) if kind == "missing" else (),
             local_context=scope.local_at, baseline_context=scope.baseline_at))
@@ -216,11 +228,13 @@ def diff_lists(local: DocFrames, base: DocFrames, keys: BundleKeys, names: dict[
     aligned: list[dict] = []
     notes: list[str] = []
     lk, bk = local.list_kinds(), base.list_kinds()
-    for kind, title in (("bundle", "bundle list"), ("speedup", "speed-up list"), ("hotlist", "hot list")):
+    for kind, title in (("bundle", N_("bundle list")), ("speedup", N_("speed-up list")), ("hotlist", N_("hot list"))):
         if kind in lk and kind not in bk:
-            notes.append(f"the baseline {base.source} has no {title}; the local {title} is not compared")
+            notes.append(t("the baseline {source} has no {title}; the local {title} is not compared",
+                           source=base.source, title=title))
         elif kind in bk and kind not in lk:
-            notes.append(f"the local document {local.source} has no {title}; the baseline's is not compared")
+            notes.append(t("the local document {source} has no {title}; the baseline's is not compared",
+                           source=local.source, title=title))
     if "bundle" in lk and "bundle" in bk:
         findings += _bundle_findings(local, base, keys, names, aligned)
     for kind in ("speedup", "hotlist"):

@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import asdict
 
+from pipeline.core.i18n import N_, Translator
 from pipeline.diff.findings import Finding, ListDiff, natural_key
 
 __all__ = ["SCHEMA_ID", "diff_to_dict", "diff_to_json_bytes", "render_markdown", "render_xlsx", "FILLS",
@@ -56,12 +57,12 @@ def diff_to_json_bytes(diff: ListDiff) -> bytes:
     return (json.dumps(diff_to_dict(diff), ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def _where(sides) -> str:
+def _where(sides, tr: Translator) -> str:
     parts = []
     for s in sides:
         loc = [s.source] + [f"{n} {v}" for n, v in (("page", s.page), ("table", s.table), ("row", s.row),
                                                       ("cell", s.cell), ("line", s.line)) if v]
-        parts.append(", ".join(loc))
+        parts.append(tr.where(", ".join(loc)))
     return "; ".join(parts)
 
 
@@ -81,30 +82,52 @@ def _md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(diff: ListDiff) -> str:
+# the words shown for the identifiers of a finding
+WORDS = {"missing": N_("missing"), "added": N_("added"), "role_changed": N_("role changed"), "slower": N_("slower"),
+         "no_promise": N_("no promise"), "not_comparable": N_("not comparable"), "unsure": N_("unsure"),
+         "bundle": N_("bundle"), "scenario": N_("scenario"), "item": N_("item"), "speedup": N_("speed-up list"),
+         "hotlist": N_("hot list"), "required": N_("required"), "situational": N_("situational"),
+         "province": N_("province"), "city": N_("city"), "district": N_("district")}
+
+
+def _word(tr: Translator, value: str) -> str:
+    return ";".join(tr.t(WORDS[v]) if v in WORDS else v for v in str(value).split(";")) if value else ""
+
+
+def _kind(f: Finding, tr: Translator) -> str:
+    kind = _word(tr, f.kind)
+    return tr.t("{kind} ({of})", kind=kind, of=_word(tr, f.unsure_of)) if f.kind == "unsure" else kind
+
+
+def render_markdown(diff: ListDiff, tr: Translator | None = None) -> str:
+    tr = tr or Translator()
     local = diff.local
-    lines = [f"# {local.get('region') or local['source']}: list diff", "",
-             f"- local: `{local['source']}` — {local.get('title', '')} ({local.get('level', '')}, "
-             f"{local.get('province', '')})"]
+    lines = [tr.t("# {region}: list diff", region=local.get("region") or local["source"]), "",
+             tr.t("- local: `{source}` — {title} ({level}, {province})", source=local["source"],
+                  title=local.get("title", ""), level=_word(tr, local.get("level", "")),
+                  province=local.get("province", ""))]
     if diff.baseline is None:
-        lines += [f"- baseline: **none** — {diff.baseline_how}", ""]
+        lines += [tr.t("- baseline: **none** — {how}", how=tr(diff.baseline_how)), ""]
     else:
-        lines += [f"- baseline: `{diff.baseline['source']}` — {diff.baseline.get('title', '')}",
-                  f"- chosen as: {diff.baseline_how}", ""]
-    lines += [f"- note: {n}" for n in diff.notes]
-    lines += ["", f"## Summary: {len(diff.findings)} findings", ""]
+        lines += [tr.t("- baseline: `{source}` — {title}", source=diff.baseline["source"],
+                       title=diff.baseline.get("title", "")),
+                  tr.t("- chosen as: {how}", how=tr(diff.baseline_how)), ""]
+    lines += [tr.t("- note: {text}", text=tr(n)) for n in diff.notes]
+    lines += ["", tr.t("## Summary: {n} findings", n=len(diff.findings)), ""]
     if diff.findings:
-        lines += ["| section | kind | count |", "|---|---|---|"]
-        lines += [f"| {k.split('_', 1)[0]} | {k.split('_', 1)[1]} | {v} |" for k, v in diff.counts().items()]
-    for title, findings in _groups(diff, {"speedup": "Speed-up list", "hotlist": "Hot list"}):
-        lines += ["", f"## {title}", "", "| kind | scenario (local / baseline) | item | detail | local at | baseline at |",
-                  "|---|---|---|---|---|---|"]
+        lines += ["| " + " | ".join((tr.t("section"), tr.t("kind"), tr.t("count"))) + " |", "|---|---|---|"]
+        lines += [f"| {_word(tr, k.split('_', 1)[0])} | {_word(tr, k.split('_', 1)[1])} | {v} |"
+                  for k, v in diff.counts().items()]
+    head = (tr.t("kind"), tr.t("scenario (local / baseline)"), tr.t("item"), tr.t("detail"), tr.t("local at"),
+            tr.t("baseline at"))
+    for title, findings in _groups(diff, {"speedup": tr.t("Speed-up list"), "hotlist": tr.t("Hot list")}):
+        lines += ["", f"## {title}", "", "| " + " | ".join(head) + " |", "|---|---|---|---|---|---|"]
         for f in findings:
-            kind = f"unsure ({f.unsure_of})" if f.kind == "unsure" else f.kind
-            scen = " / ".join(s for s in (f.local_scenario, f.baseline_scenario) if s)
+            scen = " / ".join(tr(s) for s in (f.local_scenario, f.baseline_scenario) if s)
             item = f"{f.item_name} `{f.item_id}`" if f.item_id else ""
-            lines.append("| " + " | ".join(_md_cell(x) for x in (f"{f.section} {kind}", scen, item, f.detail,
-                                                                   _where(f.local), _where(f.baseline))) + " |")
+            lines.append("| " + " | ".join(_md_cell(x) for x in (f"{_word(tr, f.section)} {_kind(f, tr)}", scen, item,
+                                                                   tr(f.detail), _where(f.local, tr),
+                                                                   _where(f.baseline, tr))) + " |")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -121,53 +144,78 @@ _COLUMNS = ("section", "kind", "unsure_of", "local_scenario", "baseline_scenario
             "local_role", "baseline_role", "local_limit", "baseline_limit", "detail", "local_at", "baseline_at")
 
 
-def render_xlsx(diff: ListDiff) -> bytes:
-    """The workbook: a summary sheet first, then one sheet per bundle (and speed-up, hot list)."""
+COLUMN_LABELS = {"section": N_("section"), "kind": N_("kind"), "unsure_of": N_("unsure of"),
+                 "local_scenario": N_("local scenario"), "baseline_scenario": N_("baseline scenario"),
+                 "item_id": N_("item id"), "item_name": N_("item name"), "local_role": N_("local role"),
+                 "baseline_role": N_("baseline role"), "local_limit": N_("local limit"),
+                 "baseline_limit": N_("baseline limit"), "detail": N_("detail"), "local_at": N_("local at"),
+                 "baseline_at": N_("baseline at")}
+_WIDTHS = {"section": 10, "kind": 12, "unsure_of": 12, "local_scenario": 28, "baseline_scenario": 28, "item_id": 12,
+           "item_name": 30, "local_role": 12, "baseline_role": 12, "local_limit": 14, "baseline_limit": 14,
+           "detail": 60, "local_at": 40, "baseline_at": 40}
+_WORD_COLUMNS = ("section", "kind", "unsure_of", "local_role", "baseline_role")
+
+
+def render_xlsx(diff: ListDiff, tr: Translator | None = None) -> bytes:
+    """The workbook: a summary sheet first, then one sheet per bundle (and speed-up, hot list).
+
+    Each sheet has its columns sized, the header row frozen and an autofilter over its table.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
 
+    tr = tr or Translator()
     wb = Workbook()
     summary = wb.active
-    summary.title = "summary"
+    summary.title = tr.t("summary")
     bold = Font(bold=True)
     local = diff.local
-    rows = [("local", local["source"]), ("title", local.get("title", "")), ("region", local.get("region", "")),
-            ("province", local.get("province", "")), ("level", local.get("level", "")),
-            ("baseline", diff.baseline["source"] if diff.baseline else "none"), ("baseline chosen as", diff.baseline_how),
-            ("findings", len(diff.findings))]
-    rows += [("note", n) for n in diff.notes]
+    rows = [(tr.t("local"), local["source"]), (tr.t("title"), local.get("title", "")),
+            (tr.t("region"), local.get("region", "")), (tr.t("province"), local.get("province", "")),
+            (tr.t("level"), _word(tr, local.get("level", ""))),
+            (tr.t("baseline"), diff.baseline["source"] if diff.baseline else tr.t("none")),
+            (tr.t("baseline chosen as"), tr(diff.baseline_how)), (tr.t("findings"), len(diff.findings))]
+    rows += [(tr.t("note"), tr(n)) for n in diff.notes]
     for r in rows:
         summary.append(list(r))
         summary.cell(summary.max_row, 1).font = bold
     summary.append([])
-    summary.append(["section", "kind", "count"])
+    summary.append([tr.t("section"), tr.t("kind"), tr.t("count")])
     for c in summary[summary.max_row]:
         c.font = bold
     for key, value in diff.counts().items():
         section, kind = key.split("_", 1)
-        summary.append([section, kind, value])
+        summary.append([_word(tr, section), _word(tr, kind), value])
         summary.cell(summary.max_row, 2).fill = PatternFill("solid", fgColor=FILLS.get(kind, "FFFFFF"))
     summary.append([])
-    summary.append(["colours", "missing / slower / no promise: red", "added: green", "role changed: amber",
-                    "unsure / not comparable: grey"])
+    summary.append([tr.t("colours"), tr.t("missing / slower / no promise: red"), tr.t("added: green"),
+                    tr.t("role changed: amber"), tr.t("unsure / not comparable: grey")])
     summary.column_dimensions["A"].width = 20
     summary.column_dimensions["B"].width = 60
+    for letter in "CDE":
+        summary.column_dimensions[letter].width = 24
 
-    taken = {"summary"}
-    for title, findings in _groups(diff, {"speedup": "speed-up", "hotlist": "hot list"}):
+    taken = {summary.title}
+    for title, findings in _groups(diff, {"speedup": tr.t("speed-up"), "hotlist": tr.t("hot list")}):
         ws = wb.create_sheet(_sheet_title(title, taken))
-        ws.append(list(_COLUMNS))
+        ws.append([tr.t(COLUMN_LABELS[c]) for c in _COLUMNS])
         for c in ws[1]:
             c.font = bold
         for f in findings:
             values = asdict(f)
-            values.update(local_at=_where(f.local), baseline_at=_where(f.baseline))
-            ws.append([str(values[c]) for c in _COLUMNS])
+            values.update(local_at=_where(f.local, tr), baseline_at=_where(f.baseline, tr), detail=tr(f.detail),
+                          local_scenario=tr(f.local_scenario), baseline_scenario=tr(f.baseline_scenario))
+            ws.append([_word(tr, values[c]) if c in _WORD_COLUMNS else str(values[c]) for c in _COLUMNS])
             fill = PatternFill("solid", fgColor=FILLS[f.kind])
             for c in ws[ws.max_row]:
                 c.fill = fill
+            ws.cell(ws.max_row, _COLUMNS.index("detail") + 1).alignment = Alignment(wrap_text=True, vertical="top")
+        for n, column in enumerate(_COLUMNS, start=1):
+            ws.column_dimensions[get_column_letter(n)].width = _WIDTHS[column]
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(_COLUMNS))}{ws.max_row}"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
     wb.properties.creator = "renshe-lists"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.files import atomic_write_bytes, link_or_copy
+from pipeline.core.i18n import N_, Translator
 from pipeline.dataset.staging import CACHE_DIR_NAME
 from pipeline.diff.align import national_bundle_keys
 from pipeline.diff.baseline import COMPARED_KINDS, LOCAL_LEVELS, Baselines, safe_stem
@@ -41,7 +42,7 @@ def item_names(catalog) -> dict[str, str]:
 
 
 def diff_pair(frames_local: dict[str, pd.DataFrame], local: str, frames_base: dict[str, pd.DataFrame], base: str,
-              catalog, baseline_how: str = "given on the command line") -> tuple[ListDiff, list[str]]:
+              catalog, baseline_how: str = N_("given on the command line")) -> tuple[ListDiff, list[str]]:
     """Diff document ``local`` (a source of ``frames_local``) against ``base`` (of ``frames_base``)."""
     keys = national_bundle_keys(catalog.bundles)
     diff = diff_lists(document_frames(frames_local, local), document_frames(frames_base, base), keys,
@@ -49,14 +50,15 @@ def diff_pair(frames_local: dict[str, pd.DataFrame], local: str, frames_base: di
     return diff, list(keys.warnings)
 
 
-def write_diff(diff: ListDiff, diffs_dir: Path, stem: str) -> list[str]:
-    """Write ``<stem>.json``, ``.md`` and ``.xlsx``; returns their names."""
+def write_diff(diff: ListDiff, diffs_dir: Path, stem: str, tr: Translator | None = None) -> list[str]:
+    """Write ``<stem>.json`` (English, for programs), ``.md`` and ``.xlsx`` (in ``tr``'s language); their names."""
+    tr = tr or Translator()
     diffs_dir = Path(diffs_dir)
     names = [f"{stem}.json", f"{stem}.md"]
     atomic_write_bytes(diffs_dir / names[0], diff_to_json_bytes(diff))
-    atomic_write_bytes(diffs_dir / names[1], render_markdown(diff).encode("utf-8"))
+    atomic_write_bytes(diffs_dir / names[1], render_markdown(diff, tr).encode("utf-8"))
     names.append(f"{stem}.xlsx")
-    atomic_write_bytes(diffs_dir / names[2], render_xlsx(diff))
+    atomic_write_bytes(diffs_dir / names[2], render_xlsx(diff, tr))
     return names
 
 
@@ -84,7 +86,8 @@ class DiffReuse:
 
     FILE = "diffs.json"
 
-    def __init__(self, previous_out: Path, file_keys: dict[str, str]) -> None:
+    def __init__(self, previous_out: Path, file_keys: dict[str, str], lang: str = "") -> None:
+        self.lang = lang
         self.old_dir = Path(previous_out) / DIFFS_FOLDER
         self.file_keys = file_keys
         try:
@@ -96,7 +99,7 @@ class DiffReuse:
     def key(self, local: str, base: str | None, how: str, stem: str) -> str | None:
         if local not in self.file_keys or (base is not None and base not in self.file_keys):
             return None
-        parts = [self.file_keys[local], self.file_keys.get(base or "", ""), how, stem]
+        parts = [self.file_keys[local], self.file_keys.get(base or "", ""), how, stem, self.lang]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     def take(self, key: str | None, stem: str, diffs_dir: Path) -> dict | None:
@@ -128,7 +131,8 @@ def _compared_kinds(doc: dict) -> set[str]:
 
 
 def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
-                    manifest: dict[str, dict[str, str]] | None = None, reuse: DiffReuse | None = None) -> list[str]:
+                    manifest: dict[str, dict[str, str]] | None = None, reuse: DiffReuse | None = None,
+                    tr: Translator | None = None) -> list[str]:
     """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings.
 
     With ``reuse``, a diff whose inputs did not change is linked from the previous run.
@@ -168,7 +172,7 @@ def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
                 diff = diff_lists(slices.document_frames(doc["source"]), slices.document_frames(baseline.source),
                                   keys, names, baseline.how)
                 mine += list(keys.warnings)
-            row = _index_row(diff, write_diff(diff, diffs_dir, stem))
+            row = _index_row(diff, write_diff(diff, diffs_dir, stem, tr))
         if reuse:
             reuse.keep(stem, key, row, mine)
         warnings.update(mine)

@@ -14,6 +14,7 @@ from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 
+from pipeline.core.i18n import t
 from extractors.dispatch import extract_rows
 from normalizers.repair_text import name_key, to_simplified
 from pipeline.catalog.reference import Catalog
@@ -51,12 +52,12 @@ def read_document(path: Path, rel: str, catalog: Catalog, manifest: dict[str, di
     except PipelineError as err:
         return _refused(rel, err, sha)
     except MemoryError:
-        return _refused(rel, LimitExceeded("reading ran out of memory", where=rel,
-                                           hint="lower the limits (--max-file-mb, --max-pages) or split the file"),
+        return _refused(rel, LimitExceeded(t("reading ran out of memory"), where=rel,
+                                           hint=t("lower the limits (--max-file-mb, --max-pages) or split the file")),
                         sha)
     except Exception as err:  # a bug: report it as such, keep the run going
         return _refused(rel, InternalError(f"{type(err).__name__}: {err}", where=rel,
-                                           hint="please report this with the file attached"), sha)
+                                           hint=t("please report this with the file attached")), sha)
     doc = replace(extraction.document, sha256=sha)
     override = (manifest or {}).get(rel, {})
     if override:
@@ -119,11 +120,11 @@ def _sha256(path: Path, rel: str, limits: Limits) -> str:
                 digest.update(chunk)
         return digest.hexdigest()
     except FileNotFoundError as err:
-        raise UnreadableInput("the file does not exist (moved or deleted during the run?)", where=rel,
-                              hint="check the path and run again") from err
+        raise UnreadableInput(t("the file does not exist (moved or deleted during the run?)"), where=rel,
+                              hint=t("check the path and run again")) from err
     except OSError as err:
-        raise UnreadableInput(f"the file cannot be read ({err.strerror or type(err).__name__})", where=rel,
-                              hint="check its permissions; a folder or a device is not a document") from err
+        raise UnreadableInput(t("the file cannot be read ({reason})", reason=err.strerror or type(err).__name__), where=rel,
+                              hint=t("check its permissions; a folder or a device is not a document")) from err
 
 
 def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
@@ -145,12 +146,14 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
     kinds = tuple(sorted({r.kind for r in results if r.kind and (r.mentions or r.catalog_entries)}))
     if not kinds:
         unplaced = sorted({h for r in results if r.layout is not None for h in r.layout.unplaced})
-        cells = f" (header cells not placed: {' | '.join(unplaced)})" if unplaced else ""
+        message = (t("no bundle, speed-up, hot or catalog list was found (header cells not placed: {cells})",
+                     cells=" | ".join(unplaced)) if unplaced
+                   else t("no bundle, speed-up, hot or catalog list was found"))
         raise StructureNotRecognised(
-            f"no bundle, speed-up, hot or catalog list was found{cells}", where=rel,
-            hint="check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; a header "
+            message, where=rel,
+            hint=t("check that the tables have a header row such as 序号/主题名称/必做事项 or 序号/事项名称; a header "
                  "word this tool does not know can be added to raw/catalog/header_words.tsv (word, field, source); "
-                 "if the list is a scan, run it through OCR")
+                 "if the list is a scan, run it through OCR"))
     title = context.title
     finding = locate_region(title, rows, catalog.gazetteer)
     place = finding.place
@@ -186,8 +189,8 @@ def duplicated_row_warnings(rows: list[Row]) -> list[str]:
         key = (row.where.table, tuple((c or "").strip() for c in row.cells))
         first = seen.setdefault(key, row)
         if first is not row:
-            out.append(f"{row.where.describe()}: repeats row {first.where.row} cell for cell; both were kept "
-                       f"(delete one from the source if it is a copy)")
+            out.append(t("{where}: repeats row {row} cell for cell; both were kept (delete one from the source if it "
+                         "is a copy)", where=row.where.describe(), row=first.where.row))
     return out
 
 
@@ -215,5 +218,6 @@ def region_warnings(title: str, place, gazetteer, rel: str) -> list[str]:
                      and forms[0].place.level == place.level and forms[0].place.name != place.name})
     if not others:
         return []
-    return [f"{rel}: the title names several regions ({', '.join(sorted([place.name] + others))}); "
-            f"{place.name} was taken — give the region in raw/manifest.tsv if that is wrong"]
+    return [t("{file}: the title names several regions ({regions}); {region} was taken", file=rel,
+              regions=", ".join(sorted([place.name] + others)), region=place.name)
+            + " — " + t("give the region in raw/manifest.tsv if that is wrong")]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.core.i18n import t
 from normalizers.match_catalog import CatalogIndex
 from normalizers.repair_text import name_key, repair
 from normalizers.split_mentions import parse_item, split_cell
@@ -258,8 +259,7 @@ def decide_columns(headers: list[tuple[str, str]], columns: list[list[str]], con
             if how == "exact" and best and best_score >= CONTENT_DISAGREES and _content_for(f, scores) < 0.1 \
                     and best not in ("no",):
                 wins = best in _TELLING and best_score >= CONTENT_OVERRULES
-                warnings.append(f"{where}, column {c}: the header '{printed}' says {f} but its cells look like "
-                                f"{best} ({best_score:.0%}); read as {best if wins else f}")
+                warnings.append(t("{where}, column {column}: the header '{printed}' says {field} but its cells look like {best} ({share}); read as {chosen}", where=where, column=c, printed=printed, field=f, best=best, share=f"{best_score:.0%}", chosen=best if wins else f))
                 if wins:
                     roles.append(ColumnRole(best, f"content {best_score:.2f} over the header ({f})", printed,
                                             best_score))
@@ -381,8 +381,7 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
     if not header_rows and rows:       # the first row, had it been the header
         unplaced = tuple(c.strip() for c in rows[0].cells if c and c.strip() and not context.headers.lookup(c)[0])
     if not header_rows and kind:
-        warnings.append(f"{where}: the table has no header row; its columns were read from their content "
-                        f"({', '.join(r.field or '?' for r in roles)})")
+        warnings.append(t("{where}: the table has no header row; its columns were read from their content ({fields})", where=where, fields=', '.join(r.field or '?' for r in roles)))
     return TableLayout(kind, tuple(roles), header_rows, data_from, reason, tuple(warnings), unplaced)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from pipeline.core.i18n import t
 from normalizers.repair_text import repair
 from normalizers.split_mentions import parse_item, split_cell
 from pipeline.core.records import Bundle, CatalogEntry, Mention, Row, Scenario
@@ -52,10 +53,13 @@ def read_table(rows: list[Row], context: ReadingContext | None = None) -> TableR
     result = TableResult(layout.kind, layout=layout, warnings=list(layout.warnings))
     if not layout.kind:
         where = rows[0].where.describe()
-        unplaced = f"; header cells not placed: {' | '.join(layout.unplaced)}" if layout.unplaced else ""
+        cells = " | ".join((c or "").strip() for c in rows[0].cells)
         result.warnings.append(
-            f"{where}: table header not recognised ({' | '.join((c or '').strip() for c in rows[0].cells)}){unplaced}; "
-            f"the table was skipped (a new header word can be added to raw/catalog/header_words.tsv)")
+            t("{where}: table header not recognised ({cells}); header cells not placed: {unplaced}; the table was "
+              "skipped (a new header word can be added to raw/catalog/header_words.tsv)", where=where, cells=cells,
+              unplaced=" | ".join(layout.unplaced)) if layout.unplaced else
+            t("{where}: table header not recognised ({cells}); the table was skipped (a new header word can be added "
+              "to raw/catalog/header_words.tsv)", where=where, cells=cells))
         return result
     fields = layout.fields
     header_keys = [tuple((c or "").strip() for c in rows[i].cells) for i in layout.header_rows]
@@ -137,14 +141,14 @@ def _read_bundle_rows(data: list[tuple[Row, dict]], out: TableResult, bundle: Bu
         no = _plain(cells.get("no"))
         name = _plain(cells.get("bundle_name"))
         if no and not _BUNDLE_NO.match(no) and len(cells) == 1:
-            out.warnings.append(f"{row.where.describe()}: a note under the table ('{no[:20]}…') was not read as a bundle")
+            out.warnings.append(t("{where}: a note under the table ('{text}…') was not read as a bundle", where=row.where.describe(), text=no[:20]))
             continue
         if no and (current is None or no != current.bundle.no) or (not current and name):
             if current:
                 _close_bundle(current, out)
             current = _Open(Bundle(replace(row.where, cell=0), no, repair(name)))
         elif current is None:
-            out.warnings.append(f"{row.where.describe()}: row before the first bundle was skipped")
+            out.warnings.append(t("{where}: row before the first bundle was skipped", where=row.where.describe()))
             continue
         current.bundle = _with_bundle_fields(current.bundle, cells)
         scen_cell = cells.get("scenario")
@@ -210,8 +214,7 @@ def _read_title_bundle_rows(data: list[tuple[Row, dict]], out: TableResult, titl
             cells["items" if role == "item" else role] = cells.pop("item")
         rows.append((row, cells))
     if not bundle.name:
-        out.warnings.append(f"{first.describe()}: a list of items with no bundle column and no bundle named in "
-                            f"the title; read as one bundle without a name")
+        out.warnings.append(t("{where}: a list of items with no bundle column and no bundle named in the title; read as one bundle without a name", where=first.describe()))
     _read_bundle_rows(rows, out, bundle)
 
 
@@ -277,9 +280,7 @@ def _close_bundle(current: _Open, out: TableResult) -> None:
         later = [i for i in range(index + 1, len(current.scenarios)) if i not in current.has_situational]
         target = later[0] if later else index
         _emit_mentions(out, current, target, "situational", [s for g in split_cell(text) for s in g], row, col)
-        out.warnings.append(f"{row.where.describe()}, cell {col}: '{_plain((col, text))}' stands in a column "
-                            f"of its own; read as a situational item of scenario "
-                            f"{current.scenarios[target].code or current.bundle.no}")
+        out.warnings.append(t("{where}, cell {cell}: '{text}' stands in a column of its own; read as a situational item of scenario {scenario}", where=row.where.describe(), cell=col, text=_plain((col, text)), scenario=current.scenarios[target].code or current.bundle.no))
     out.bundles.append(current.bundle)
     out.scenarios.extend(current.scenarios)
 

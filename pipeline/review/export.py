@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.core.i18n import LANGS, N_, Translator, t
 from normalizers.repair_text import name_key
 from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.reference import load_catalog
@@ -34,7 +35,8 @@ from pipeline.core.files import atomic_write_bytes
 from pipeline.dataset.tables import load
 
 __all__ = ["ExportReport", "export_review", "build_workbook", "review_key", "format_key", "parse_key",
-           "SHEET_REVIEW", "SHEET_CATALOG", "SHEET_EXPORT", "REVIEW_COLUMNS", "DECISION_HELP"]
+           "SHEET_REVIEW", "SHEET_CATALOG", "SHEET_EXPORT", "REVIEW_COLUMNS", "DECISION_HELP", "sheet_named",
+           "column_ids", "COLUMN_LABELS", "SHEET_LABELS"]
 
 SHEET_REVIEW, SHEET_CATALOG, SHEET_EXPORT = "review", "catalog", "export"
 CANDIDATES_SHOWN = 3
@@ -44,8 +46,25 @@ REVIEW_COLUMNS = (
     "raw_text", "item_text", "matched", "reason", "suggested",
     *(f"candidate_{n}" for n in range(1, CANDIDATES_SHOWN + 1)), "decided_before", "decision",
 )
-DECISION_HELP = ('a national code (1.3.5), several joined by "+" (1.6.10+1.6.13), an X- id from the sheet '
-                 '"catalog", "none" (not in the catalog) or "new:<name>" (a new local item)')
+DECISION_HELP = N_('a national code (1.3.5), several joined by "+" (1.6.10+1.6.13), an X- id from the sheet '
+                   '"catalog", "none" (not in the catalog) or "new:<name>" (a new local item)')
+# What the sheets and the header cells say, in the reader's language; the import reads either language.
+SHEET_LABELS = {SHEET_REVIEW: N_("review"), SHEET_CATALOG: N_("catalog"), SHEET_EXPORT: N_("export"),
+                "help": N_("how to fill in")}
+COLUMN_LABELS = {
+    "key": N_("key"), "source": N_("source file"), "page": N_("page"), "table": N_("table"), "row": N_("row"),
+    "cell": N_("cell"), "line": N_("line"), "list_kind": N_("list kind"), "bundle": N_("bundle"),
+    "scenario": N_("scenario"), "role": N_("role"), "raw_text": N_("as printed"), "item_text": N_("repaired text"),
+    "matched": N_("matched"), "reason": N_("reason"), "suggested": N_("suggested"),
+    **{f"candidate_{n}": N_("candidate {n}").replace("{n}", str(n)) for n in range(1, CANDIDATES_SHOWN + 1)},
+    "decided_before": N_("decided before"), "decision": N_("decision"),
+}
+HELP_LINES = (
+    N_("Fill the column 'decision' of the sheet 'review', one row per unsure item mention; leave it empty to decide later."),
+    N_("Pick from the drop-down list (code and name, e.g. 1.3.5 社会保险费欠费补缴申报) or type: {help}."),
+    N_("Rows with the same text in the same bundle share one decision; do not change the other columns."),
+    N_("Then run: python -m pipeline review import <this workbook> --reviewer <your name>, and python -m pipeline run."),
+)
 _FIXED_TIME = datetime(2020, 1, 1)          # workbook properties: no run time in the file
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)           # zip entries: the earliest time zip allows
 _WIDTHS = {"key": 10, "source": 26, "bundle": 22, "scenario": 26, "raw_text": 36, "item_text": 30,
@@ -58,7 +77,8 @@ class ExportReport:
     path: str
 
     def summary(self) -> str:
-        return f"{self.rows} mentions to review -> {self.path} (fill the 'decision' column: {DECISION_HELP})"
+        return t("{n} mentions to review -> {path} (fill the 'decision' column: {help})", n=self.rows, path=self.path,
+                 help=DECISION_HELP)
 
 
 def review_key(item_text: str, list_kind: str, bundle_name: str) -> tuple[str, str]:
@@ -84,8 +104,8 @@ def flagged_rows(items: pd.DataFrame, all_of: str | None = None) -> pd.DataFrame
     if all_of is not None:
         sources = sorted(set(items["source"]))
         if all_of not in sources:
-            raise ConfigError(f"--all-of {all_of!r} is not a source of the dataset",
-                              hint="use one of: " + ", ".join(sources))
+            raise ConfigError(t("--all-of {all_of} is not a source of the dataset", all_of=repr(all_of)),
+                              hint=t("use one of: {sources}", sources=", ".join(sources)))
         chosen |= items["source"] == all_of
     return items[chosen]
 
@@ -104,8 +124,10 @@ def _suggestion(row, item_ids: set[str]) -> str:
     return row["canonical_id"] if all(i in item_ids for i in ids) else ""
 
 
-def review_rows(rows: pd.DataFrame, item_names: dict[str, str], decided: dict[tuple[str, str], str]) -> list[list]:
-    """One list of cell values per mention, in ``REVIEW_COLUMNS`` order."""
+def review_rows(rows: pd.DataFrame, item_names: dict[str, str], decided: dict[tuple[str, str], str],
+                tr: Translator | None = None) -> list[list]:
+    """One list of cell values per mention, in ``REVIEW_COLUMNS`` order (the reason in ``tr``'s language)."""
+    tr = tr or Translator()
     out = []
     for _, r in rows.iterrows():
         text_key, context = review_key(r["item_text"], r["list_kind"], r["bundle_name"])
@@ -113,22 +135,47 @@ def review_rows(rows: pd.DataFrame, item_names: dict[str, str], decided: dict[tu
         scenario = f"{r['scenario_code']} {r['scenario_name']}".strip()
         out.append([format_key(r["mention_id"], text_key, context), r["source"], int(r["page"]), int(r["table"]),
                     int(r["row"]), int(r["cell"]), int(r["line"]), r["list_kind"], r["bundle_name"], scenario,
-                    r["role"], r["raw_text"], r["item_text"], matched, r["reason"],
+                    r["role"], r["raw_text"], r["item_text"], matched, tr(r["reason"]),
                     _suggestion(r, set(item_names)), *_candidate_cells(r["candidates"], item_names),
                     decided.get((text_key, context), ""), None])
     return out
 
 
-def build_workbook(rows: list[list], catalog_items: list[tuple[str, str, str]]) -> bytes:
-    """The XLSX bytes: ``rows`` from ``review_rows``; ``catalog_items`` as (id, name, kind)."""
+def sheet_named(wb, sheet: str):
+    """The sheet ``sheet`` (an id of ``SHEET_LABELS``) under its name in any language, or None."""
+    for name in dict.fromkeys([sheet] + [Translator(lang).t(SHEET_LABELS[sheet]) for lang in LANGS]):
+        if name in wb.sheetnames:
+            return wb[name]
+    return None
+
+
+def column_ids(header: list[str]) -> list[str]:
+    """Header cells as written in any language -> the column ids of ``REVIEW_COLUMNS`` ("" when unknown)."""
+    known = {}
+    for lang in LANGS:
+        tr = Translator(lang)
+        known.update({_label(tr, c): c for c in REVIEW_COLUMNS})
+    known.update({c: c for c in REVIEW_COLUMNS})
+    return [known.get(h, "") for h in header]
+
+
+def _label(tr: Translator, column: str) -> str:
+    if column.startswith("candidate_"):
+        return tr.t("candidate {n}", n=column.rsplit("_", 1)[1])
+    return tr.t(COLUMN_LABELS[column])
+
+
+def build_workbook(rows: list[list], catalog_items: list[tuple[str, str, str]], tr: Translator | None = None) -> bytes:
+    """The XLSX bytes: ``rows`` from ``review_rows``; ``catalog_items`` as (id, name, kind); ``tr`` the language."""
+    tr = tr or Translator()
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET_REVIEW
-    ws.append(list(REVIEW_COLUMNS))
+    ws.title = tr.t(SHEET_LABELS[SHEET_REVIEW])
+    ws.append([_label(tr, c) for c in REVIEW_COLUMNS])
     for values in rows:
         ws.append(values)
     for cell in ws[1]:
@@ -150,21 +197,33 @@ def build_workbook(rows: list[list], catalog_items: list[tuple[str, str, str]]) 
     ws.protection.sort = False
     ws.protection.formatColumns = False
 
-    codes = wb.create_sheet(SHEET_CATALOG)
-    codes.append(["id", "name", "kind"])
-    codes.append(["none", "not in the catalog", "answer"])
+    catalog_title = tr.t(SHEET_LABELS[SHEET_CATALOG])
+    codes = wb.create_sheet(catalog_title)
+    codes.append([tr.t("choice"), "id", tr.t("name"), tr.t("kind")])
+    codes.append([f"none {tr.t('not in the catalog')}", "none", tr.t("not in the catalog"), tr.t("answer")])
     for item_id, name, kind in catalog_items:
-        codes.append([item_id, name, kind])
-    codes.column_dimensions["B"].width = 40
+        codes.append([f"{item_id} {name}", item_id, name, tr.t(kind)])
+    for letter_, width in (("A", 50), ("B", 12), ("C", 44), ("D", 10)):
+        codes.column_dimensions[letter_].width = width
+    codes.freeze_panes = "A2"
+    codes.auto_filter.ref = f"A1:D{codes.max_row}"
+    for cell in codes[1]:
+        cell.font = Font(bold=True)
+    help_text = tr.t(DECISION_HELP)
     if rows:
-        check = DataValidation(type="list", formula1=f"{SHEET_CATALOG}!$A$2:$A${codes.max_row}", allow_blank=True,
-                               showErrorMessage=True, errorStyle="warning", errorTitle="not a single catalog id",
-                               error="Keep it only if it is " + DECISION_HELP + ".", promptTitle="decision",
-                               prompt=DECISION_HELP[:255], showInputMessage=True)
+        check = DataValidation(type="list", formula1=f"'{catalog_title}'!$A$2:$A${codes.max_row}", allow_blank=True,
+                               showErrorMessage=True, errorStyle="warning", errorTitle=tr.t("not a single catalog id"),
+                               error=tr.t("Keep it only if it is {help}.", help=help_text)[:255],
+                               promptTitle=tr.t("decision"), prompt=help_text[:255], showInputMessage=True)
         check.add(f"{letter['decision']}2:{letter['decision']}{last}")
         ws.add_data_validation(check)
 
-    keys = wb.create_sheet(SHEET_EXPORT)
+    guide = wb.create_sheet(tr.t(SHEET_LABELS["help"]))
+    for line in HELP_LINES:
+        guide.append([tr.t(line, help=help_text) if "{help}" in line else tr.t(line)])
+    guide.column_dimensions["A"].width = 120
+
+    keys = wb.create_sheet(tr.t(SHEET_LABELS[SHEET_EXPORT]))
     keys.append(["key", "review_row"])
     for n, values in enumerate(rows, start=2):
         keys.append([values[0], n])
@@ -194,20 +253,21 @@ def fixed_zip_bytes(data: bytes) -> bytes:
 def load_items(out_dir: Path) -> pd.DataFrame:
     frames = load(out_dir)
     if "items" not in frames:
-        raise ConfigError("no items table found", where=str(out_dir),
-                          hint="run 'python -m pipeline run' first, or pass --from with its output folder")
+        raise ConfigError(t("no items table found"), where=str(out_dir),
+                          hint=t("run 'python -m pipeline run' first, or pass --from with its output folder"))
     return frames["items"]
 
 
-def export_review(out_dir: Path, catalog_dir: Path, target: Path, all_of: str | None = None) -> ExportReport:
-    """Write the review workbook for ``out_dir``'s items to ``target`` (atomically)."""
+def export_review(out_dir: Path, catalog_dir: Path, target: Path, all_of: str | None = None,
+                  tr: Translator | None = None) -> ExportReport:
+    """Write the review workbook for ``out_dir``'s items to ``target`` (atomically), in ``tr``'s language."""
     items = load_items(Path(out_dir))
     catalog = load_catalog(Path(catalog_dir))
     names = {i.item_id: i.name for i in catalog.items}
-    listed = sorted(((i.item_id, i.name, "national" if i.code else "local") for i in catalog.items),
-                    key=lambda t: (t[2] != "national", _code_order(t[0])))
-    rows = review_rows(flagged_rows(items, all_of), names, load_decisions(Path(catalog_dir)))
-    atomic_write_bytes(Path(target), build_workbook(rows, listed))
+    listed = sorted(((i.item_id, i.name, N_("national") if i.code else N_("local")) for i in catalog.items),
+                    key=lambda e: (e[2] != "national", _code_order(e[0])))
+    rows = review_rows(flagged_rows(items, all_of), names, load_decisions(Path(catalog_dir)), tr)
+    atomic_write_bytes(Path(target), build_workbook(rows, listed, tr))
     return ExportReport(len(rows), str(target))
 
 

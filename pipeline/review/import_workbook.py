@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.core.i18n import N_, t
 from normalizers.match_catalog import local_id
 from normalizers.repair_text import name_key, repair
 from pipeline.catalog.reference import load_catalog
@@ -44,9 +45,11 @@ from pipeline.core.records import CatalogItem
 from pipeline.review.export import (
     SHEET_EXPORT,
     SHEET_REVIEW,
+    column_ids,
     load_items,
     parse_key,
     review_key,
+    sheet_named,
 )
 
 __all__ = ["WorkbookRejected", "ImportReport", "StatusReport", "import_review", "review_status",
@@ -54,8 +57,9 @@ __all__ = ["WorkbookRejected", "ImportReport", "StatusReport", "import_review", 
 
 DECISION_COLUMNS = ("text_key", "context", "decision_id", "text", "bundle_name", "list_kind", "source",
                     "reviewer", "decided_at", "workbook_sha256", "replaces")
-_NEXT_STEP = "fix the cell, or clear it to leave the mention pending"
+_NEXT_STEP = N_("fix the cell, or clear it to leave the mention pending")
 _SHOWN_PROBLEMS = 20
+_COPY_INTO_NEW = N_("export a new workbook and copy your decisions into it")
 _LOOKALIKES = str.maketrans("OoIl", "0011")   # letters typed for digits in codes
 
 
@@ -69,9 +73,10 @@ class ImportReport:
     new_aliases: int
 
     def summary(self) -> str:
-        return (f"{self.accepted} decisions recorded ({self.replaced} replacing earlier ones), {self.already} already "
-                f"recorded, {self.pending} rows left pending; {self.new_items} new local items, {self.new_aliases} "
-                f"new aliases. Run 'python -m pipeline run' to apply them.")
+        return t("{accepted} decisions recorded ({replaced} replacing earlier ones), {already} already recorded, "
+                 "{pending} rows left pending; {new_items} new local items, {new_aliases} new aliases. Run "
+                 "'python -m pipeline run' to apply them.", accepted=self.accepted, replaced=self.replaced,
+                 already=self.already, pending=self.pending, new_items=self.new_items, new_aliases=self.new_aliases)
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ class StatusReport:
     conflict: int
 
     def summary(self) -> str:
-        return f"{self.flagged} mentions to review: {self.decided} decided, {self.pending} pending, {self.conflict} in conflict"
+        return t("{flagged} mentions to review: {decided} decided, {pending} pending, {conflict} in conflict",
+                 flagged=self.flagged, decided=self.decided, pending=self.pending, conflict=self.conflict)
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,11 @@ class _Row:
 
 
 def _reject(path: Path, problems: list[tuple[int, str]], what: str) -> WorkbookRejected:
-    lines = [f"sheet '{SHEET_REVIEW}', row {r}: {m}" if r else m for r, m in sorted(problems)]
+    lines = [t("sheet '{sheet}', row {row}: {problem}", sheet=SHEET_REVIEW, row=r, problem=m) if r else m
+             for r, m in sorted(problems)]
     more = len(lines) - _SHOWN_PROBLEMS
-    text = "\n  ".join(lines[:_SHOWN_PROBLEMS] + ([f"… and {more} more"] if more > 0 else []))
-    return WorkbookRejected(f"{what}; nothing was written:\n  {text}", where=str(path))
+    text = "\n  ".join(lines[:_SHOWN_PROBLEMS] + ([t("… and {n} more", n=more)] if more > 0 else []))
+    return WorkbookRejected(t("{what}; nothing was written:", what=what) + "\n  " + text, where=str(path))
 
 
 def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, int]], list[tuple[int, str]]]:
@@ -107,20 +114,21 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:   # openpyxl raises zip, XML and its own errors alike
-        raise WorkbookRejected("the file is not an XLSX workbook", where=str(path),
-                               hint="save it as 'Excel Workbook (.xlsx)' or export a new one") from err
-    if SHEET_REVIEW not in wb.sheetnames:
-        raise WorkbookRejected(f"no sheet named '{SHEET_REVIEW}' (sheets: {', '.join(sorted(wb.sheetnames))})",
-                               where=str(path), hint=f"rename the sheet back to '{SHEET_REVIEW}' or export a new workbook")
-    sheet = wb[SHEET_REVIEW].iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(sheet, ())]
+        raise WorkbookRejected(t("the file is not an XLSX workbook"), where=str(path),
+                               hint=t("save it as 'Excel Workbook (.xlsx)' or export a new one")) from err
+    review = sheet_named(wb, SHEET_REVIEW)
+    if review is None:
+        raise WorkbookRejected(t("no sheet named '{sheet}' (sheets: {sheets})", sheet=SHEET_REVIEW, sheets=', '.join(sorted(wb.sheetnames))),
+                               where=str(path), hint=t("rename the sheet back to '{SHEET_REVIEW}' or export a new workbook", SHEET_REVIEW=SHEET_REVIEW))
+    sheet = review.iter_rows(values_only=True)
+    printed = [str(c).strip() if c is not None else "" for c in next(sheet, ())]
+    header = column_ids(printed)
     missing = [c for c in ("key", "decision") if c not in header]
     if missing:
         raise WorkbookRejected(
-            f"sheet '{SHEET_REVIEW}' has no column headed {' or '.join(repr(c) for c in missing)} "
-            f"(row 1 reads: {', '.join(h for h in header if h)})", where=str(path),
-            hint="restore the header as exported (the 'key' column is hidden: unhide the columns to see it), "
-                 "or export a new workbook and copy your decisions into it")
+            t("sheet '{sheet}' has no column headed {columns} (row 1 reads: {header})", sheet=SHEET_REVIEW, columns=' or '.join(repr(c) for c in missing), header=', '.join(h for h in printed if h)), where=str(path),
+            hint=t("restore the header as exported (the 'key' column is hidden: unhide the columns to see it), "
+                 "or export a new workbook and copy your decisions into it"))
     ki, di = header.index("key"), header.index("decision")
     rows, problems, seen = [], [], {}
     for n, values in enumerate(sheet, start=2):
@@ -131,21 +139,23 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[_Row], list[tuple[str, 
             continue
         parsed = parse_key(key)
         if parsed is None:
-            problems.append((n, ("the hidden 'key' cell is empty" if key in (None, "") else
-                                        f"the hidden 'key' cell was changed to {key!r}") + "; decisions can "
-                                        "only go on exported rows — undo the change, or export a new workbook"))
+            problems.append((n, t("{what}; decisions can only go on exported rows",
+                                  what=t("the hidden 'key' cell is empty") if key in (None, "") else
+                                  t("the hidden 'key' cell was changed to {key}", key=repr(key)))
+                             + " — " + t("undo the change, or export a new workbook")))
         elif parsed[0] in seen:
-            problems.append((n, f"repeats the mention of row {seen[parsed[0]]} (a copied row?) — delete the copy"))
+            problems.append((n, t("repeats the mention of row {row} (a copied row?)", row=seen[parsed[0]]) + " — "
+                             + t("delete the copy")))
         else:
             seen[parsed[0]] = n
             rows.append(_Row(n, *parsed, value))
     exported = []
-    if SHEET_EXPORT in wb.sheetnames:
-        exported = [(str(v[0]), int(v[1])) for v in wb[SHEET_EXPORT].iter_rows(min_row=2, max_col=2, values_only=True)
+    if sheet_named(wb, SHEET_EXPORT) is not None:
+        exported = [(str(v[0]), int(v[1])) for v in sheet_named(wb, SHEET_EXPORT).iter_rows(min_row=2, max_col=2, values_only=True)
                     if v[0] and str(v[1]).isdigit()]
     else:
-        problems.append((0, f"the hidden sheet '{SHEET_EXPORT}' (the rows as exported) is missing, so deleted "
-                                    "rows cannot be checked — export a new workbook and copy your decisions into it"))
+        problems.append((0, t("the hidden sheet '{sheet}' (the rows as exported) is missing, so deleted rows cannot "
+                              "be checked", sheet=SHEET_EXPORT) + " — " + _COPY_INTO_NEW))
     wb.close()
     return rows, exported, problems
 
@@ -156,18 +166,20 @@ def check_fits(rows: list[_Row], exported: list[tuple[str, int]], current: dict[
     problems = []
     for r in rows:
         if current.get(r.mention_id) != (r.text_key, r.context):
-            problems.append((r.sheet_row, f"mention {r.mention_id} ('{r.text_key}', {r.context}) is not in "
-                                     f"{items_path} any more, or its text or bundle changed: the workbook comes from "
-                                     "an older run — export a new workbook ('python -m pipeline review export') and "
-                                     "copy your decisions into it"))
+            problems.append((r.sheet_row, t("mention {mention} ('{text}', {context}) is not in {items} any more, or "
+                                            "its text or bundle changed: the workbook comes from an older run",
+                                            mention=r.mention_id, text=r.text_key, context=r.context, items=items_path)
+                             + " — " + t("export a new workbook ('python -m pipeline review export') and copy your "
+                                         "decisions into it")))
     ids = {r.mention_id for r in rows}
     keys = {(r.text_key, r.context) for r in rows}
     for key, review_row in exported:
         parsed = parse_key(key)
         if parsed and parsed[0] not in ids and parsed[1:] not in keys:
-            problems.append((review_row, f"was deleted (mention {parsed[0]}, '{parsed[1]}', {parsed[2]}); a row "
-                                     "may only be deleted when another row for the same text in the same bundle "
-                                     "remains — restore it (leave 'decision' empty to skip it) or export a new workbook"))
+            problems.append((review_row, t("was deleted (mention {mention}, '{text}', {context}); a row may only be "
+                                           "deleted when another row for the same text in the same bundle remains",
+                                           mention=parsed[0], text=parsed[1], context=parsed[2])
+                             + " — " + t("restore it (leave 'decision' empty to skip it) or export a new workbook")))
     return problems
 
 
@@ -180,37 +192,45 @@ def parse_decision(value: str, items: dict[str, CatalogItem],
     """
     aliases = aliases or {}
     norm = unicodedata.normalize("NFKC", value).strip()
+    head = norm.split(" ", 1)[0]
+    if " " in norm and not norm.lower().startswith("new:") and (head in items or head.lower() == "none"):
+        norm = head           # picked from the drop-down list: "1.3.5 社会保险费欠费补缴申报"
     low = norm.lower()
     if low == "none":
         return "none", ""
     if low.startswith("new:"):
         name = repair(norm[4:]).strip()
         if not name_key(name):
-            raise ValueError(f"'{value}' names no item; write the name after 'new:', e.g. new:青年人才安家费申领")
+            raise ValueError(t("'{value}' names no item; write the name after 'new:', e.g. new:青年人才安家费申领",
+                               value=value))
         same = [i for i in items.values() if name_key(i.name) == name_key(name)]
         if same and same[0].code:
-            raise ValueError(f"'{name}' is the name of national item {same[0].code}; write {same[0].code} instead")
+            raise ValueError(t("'{name}' is the name of national item {code}; write {code} instead", name=name,
+                               code=same[0].code))
         if not same and name_key(name) in aliases:
             target = "+".join(aliases[name_key(name)])
-            raise ValueError(f"'{name}' is already an alias of {target}; write {target} instead")
+            raise ValueError(t("'{name}' is already an alias of {target}; write {target} instead", name=name,
+                               target=target))
         return (same[0].item_id, "") if same else (local_id(name), name)
     if low.startswith("x-"):
         item_id = "X-" + norm[2:].lower()
         if item_id in items and not items[item_id].code:
             return item_id, ""
-        raise ValueError(f"'{value}' is not a local item of the catalog (the sheet 'catalog' lists them); write "
-                         "'none' if the item is not in the catalog, or 'new:<name>' to add it")
+        raise ValueError(t("'{value}' is not a local item of the catalog (the sheet 'catalog' lists them); write "
+                           "'none' if the item is not in the catalog, or 'new:<name>' to add it", value=value))
     if re.search(r"[;,、，；\s]\s*\d", norm) and "+" not in norm:
-        raise ValueError(f"'{value}': join several codes with '+', e.g. 1.6.10+1.6.13")
+        raise ValueError(t("'{value}': join several codes with '+', e.g. 1.6.10+1.6.13", value=value))
     national = sorted(i for i, item in items.items() if item.code)
     codes = []
     for part in (p.strip() for p in norm.split("+")):
         if part not in national:
             slip = part.translate(_LOOKALIKES)
             close = [slip] if slip in national else difflib.get_close_matches(part, national, n=3, cutoff=0.75)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise ValueError(f"'{part}' is not a national code of the catalog{hint}; use a code from the sheet "
-                             "'catalog', 'none' if the item is not in the catalog, or 'new:<name>' to add it")
+            advice = t("use a code from the sheet 'catalog', 'none' if the item is not in the catalog, or 'new:<name>' "
+                       "to add it")
+            raise ValueError(t("'{code}' is not a national code of the catalog (did you mean {close}?); {advice}",
+                               code=part, close=" or ".join(close), advice=advice) if close else
+                             t("'{code}' is not a national code of the catalog; {advice}", code=part, advice=advice))
         codes.append(part)
     return "+".join(sorted(set(codes), key=lambda c: tuple(int(p) for p in c.split(".")))), ""
 
@@ -241,11 +261,11 @@ def import_review(path: Path, reviewer: str, catalog_dir: Path, out_dir: Path, r
     """Validate the workbook at ``path`` and record its decisions (see the module docstring)."""
     path, catalog_dir = Path(path), Path(catalog_dir)
     if not reviewer.strip():
-        raise ConfigError("--reviewer is empty", hint="give the reviewer's name, e.g. --reviewer 王芳")
+        raise ConfigError(t("--reviewer is empty"), hint=t("give the reviewer's name, e.g. --reviewer 王芳"))
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise WorkbookRejected("cannot read the workbook", where=str(path), hint="check the path") from err
+        raise WorkbookRejected(t("cannot read the workbook"), where=str(path), hint=t("check the path")) from err
     catalog = load_catalog(catalog_dir)
     items = load_items(Path(out_dir))
     info = {r.mention_id: r for r in items.itertuples(index=False)}
@@ -253,7 +273,7 @@ def import_review(path: Path, reviewer: str, catalog_dir: Path, out_dir: Path, r
     rows, exported, problems = read_workbook(path, data)
     problems += check_fits(rows, exported, current, str(Path(out_dir) / "items"))
     if problems:
-        raise _reject(path, problems, f"the workbook does not fit {Path(out_dir) / 'items'}")
+        raise _reject(path, problems, t("the workbook does not fit {items}", items=Path(out_dir) / "items"))
 
     chosen: dict[tuple[str, str], tuple[str, str, _Row]] = {}
     for r in rows:
@@ -267,20 +287,23 @@ def import_review(path: Path, reviewer: str, catalog_dir: Path, out_dir: Path, r
         key = (r.text_key, r.context)
         if key in chosen and chosen[key][0] != decision:
             first = chosen[key]
-            problems.append((r.sheet_row, f"decides '{info[r.mention_id].item_text}' as {decision}, but row "
-                                     f"{first[2].sheet_row} decides the same text in the same bundle as {first[0]} — "
-                                     "make the two agree, or clear one"))
+            problems.append((r.sheet_row, t("decides '{text}' as {decision}, but row {row} decides the same text in "
+                                            "the same bundle as {other}", text=info[r.mention_id].item_text,
+                                            decision=decision, row=first[2].sheet_row, other=first[0])
+                             + " — " + t("make the two agree, or clear one")))
         chosen.setdefault(key, (decision, new_name, r))
     recorded, _ = _effective(read_decision_lines(catalog_dir))
     for key, (decision, _, r) in chosen.items():
         before = recorded.get(key)
         if before and before["decision_id"] != decision and not replace:
-            problems.append((r.sheet_row, f"'{info[r.mention_id].item_text}' in this bundle was decided as "
-                                     f"{before['decision_id']} by {before.get('reviewer') or '?'} "
-                                     f"({before.get('decided_at') or 'no date'}); this row says {decision} — clear the "
-                                     "cell to keep the earlier decision, or import with --replace to record the new one"))
+            problems.append((r.sheet_row, t("'{text}' in this bundle was decided as {before} by {reviewer} ({date}); "
+                                            "this row says {decision}", text=info[r.mention_id].item_text,
+                                            before=before["decision_id"], reviewer=before.get("reviewer") or "?",
+                                            date=before.get("decided_at") or t("no date"), decision=decision)
+                             + " — " + t("clear the cell to keep the earlier decision, or import with --replace to "
+                                         "record the new one")))
     if problems:
-        raise _reject(path, problems, "some decisions cannot be accepted")
+        raise _reject(path, problems, t("some decisions cannot be accepted"))
     return _record(chosen, recorded, rows, info, catalog, catalog_dir, reviewer.strip(),
                    hashlib.sha256(data).hexdigest(), now or datetime.now(timezone.utc))
 

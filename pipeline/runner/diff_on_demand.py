@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.core.i18n import Translator, t
 from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.reference import load_catalog
 from pipeline.core.errors import ConfigError
@@ -33,20 +34,20 @@ def _dataset_or_file(name: str, dataset: dict[str, pd.DataFrame], root: Path, ca
         path = Path(root) / name
     if not path.is_file():
         known = ", ".join(sorted(docs["source"])) if docs is not None else "no dataset found"
-        raise ConfigError(f"{role} '{name}' is neither a source of the dataset ({known}) nor an existing file",
-                          hint="pass a source name from out/documents.csv or the path of an input file, "
-                               "or run `python -m pipeline run` first")
+        raise ConfigError(t("{role} '{name}' is neither a source of the dataset ({known}) nor an existing file", role=role, name=name, known=known),
+                          hint=t("pass a source name from out/documents.csv or the path of an input file, "
+                               "or run `python -m pipeline run` first"))
     out = scratch / role
     report = run([path], RunOptions(out_dir=out, catalog_dir=catalog_dir, root=path.parent))
     if report.refused:
-        raise ConfigError(f"{role} '{name}' could not be read: {report.refused[0]}", where=str(path),
-                          hint="fix or re-save the file")
+        raise ConfigError(t("{role} '{name}' could not be read: {problem}", role=role, name=name, problem=report.refused[0]), where=str(path),
+                          hint=t("fix or re-save the file"))
     frames = load(out)
     return frames, path.name
 
 
 def diff_on_demand(local: str, baseline: str, out_dir: Path, catalog_dir: Path,
-                   root: Path) -> tuple[ListDiff, list[str], list[str]]:
+                   root: Path, tr: Translator | None = None) -> tuple[ListDiff, list[str], list[str]]:
     """Compare two documents named by source (in ``out_dir``'s dataset) or by file path.
 
     Writes ``out_dir/diffs/<local>__vs__<baseline>.{json,md,xlsx}`` (index.csv untouched).
@@ -62,4 +63,4 @@ def diff_on_demand(local: str, baseline: str, out_dir: Path, catalog_dir: Path,
     name_b = (diff.baseline or {}).get("region") or Path(source_b).stem
     stem = safe_stem(f"{safe_stem(name_l)}__vs__{safe_stem(name_b)}")
     diffs_dir = Path(out_dir) / DIFFS_FOLDER
-    return diff, [str(diffs_dir / n) for n in write_diff(diff, diffs_dir, stem)], warnings
+    return diff, [str(diffs_dir / n) for n in write_diff(diff, diffs_dir, stem, tr)], warnings

@@ -25,11 +25,13 @@ from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.manifest import load_manifest
 from pipeline.catalog.reference import load_catalog
 from pipeline.core.files import default_catalog_dir
+from pipeline.core.i18n import DEFAULT_LANG, N_, Translator, t
 from pipeline.core.limits import Limits
 from pipeline.dataset.csv_chunks import CsvReuse
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
 from pipeline.dataset.tables import frames_from_rows, write_tables
 from pipeline.diff.write import DiffReuse, write_all_diffs
+from pipeline.report.html import REPORT_FOLDER, write_report
 from pipeline.runner.cache import ResultCache, code_version, entry_key
 from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
@@ -53,6 +55,7 @@ class RunOptions:
     use_cache: bool = True
     jobs: int = 0                     # worker processes; 0 = one per core
     progress: bool = False            # progress bar on a terminal, a few plain lines otherwise
+    lang: str = DEFAULT_LANG          # language of what people read: diffs (.md/.xlsx), the report, progress
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,35 @@ class RunReport:
     out_dir: str = ""
     reused: int = 0                   # files whose cached result was used
     skipped: tuple[str, ...] = ()     # files beside the lists that are no document (notes, JSON, images …)
+    report: str = ""                  # the HTML audit report's index page, when one was written
 
     @property
     def exit_code(self) -> int:
         return 1 if self.refused else 0
 
-    def summary(self) -> str:
-        lines = [f"{self.documents} documents ({self.reused} unchanged, from the cache), {self.mentions} item "
-                 f"mentions, {self.needs_review} flagged for review -> {self.out_dir}"]
-        lines += [f"warning: {w}" for w in self.warnings]
-        lines += [f"refused: {r}" for r in self.refused]
-        lines += [f"skipped: {s}" for s in self.skipped]
+    def summary(self, tr: Translator | None = None) -> str:
+        """What the run did, in plain words, in ``tr``'s language (Chinese without one).
+
+        >>> print(RunReport(5, 586, 12, out_dir="out", report="out/report/index.html").summary(Translator("en")))
+        5 files: 5 read, none refused.
+        586 item mentions, 12 flagged for review.
+        Dataset in out, report: out/report/index.html
+        """
+        tr = tr or Translator()
+        counts = [tr.t("{n} read", n=self.documents - len(self.refused))]
+        counts.append(tr.t("{n} refused", n=len(self.refused)) if self.refused else tr.t("none refused"))
+        if self.skipped:
+            counts.append(tr.t("{n} skipped (not lists)", n=len(self.skipped)))
+        if self.reused:
+            counts.append(tr.t("{n} of them taken from the cache (unchanged since the last run)", n=self.reused))
+        lines = [tr.t("{files}: {counts}.", files=tr.t("{n} files", n=self.documents), counts=tr.t(", ").join(counts)),
+                 tr.t("{mentions} item mentions, {flagged} flagged for review.", mentions=self.mentions,
+                      flagged=self.needs_review)]
+        lines.append(tr.t("Dataset in {out}, report: {report}", out=self.out_dir, report=self.report)
+                     if self.report else tr.t("Dataset in {out}", out=self.out_dir))
+        lines += [tr.t("warning: {text}", text=tr(w)) for w in self.warnings]
+        lines += [tr.t("refused: {text}", text=tr(r)) for r in self.refused]
+        lines += [tr.t("skipped: {text}", text=tr(s)) for s in self.skipped]
         return "\n".join(lines)
 
 
@@ -97,7 +118,7 @@ def discover_inputs(root: Path, catalog_dir: Path) -> list[Path]:
             continue
         what = SKIPPED_KINDS.get(path.suffix.lower())
         if what and not _starts_like_a_document(path):
-            skipped.append(f"{relative_name(path, root)} ({what}, not a list)")
+            skipped.append(t("{name} ({what}, not a list)", name=relative_name(path, root), what=what))
             continue
         found.append(path)
     found.skipped = tuple(skipped)
@@ -106,12 +127,12 @@ def discover_inputs(root: Path, catalog_dir: Path) -> list[Path]:
 
 # name suffix -> what such a file is; discovery leaves these out (a file given by name is still read)
 SKIPPED_KINDS = {
-    **{s: "notes" for s in (".md", ".markdown", ".rst", ".log", ".org")},
-    **{s: "data" for s in (".json", ".jsonl", ".yaml", ".yml", ".toml", ".ini", ".parquet", ".sqlite", ".db")},
-    **{s: "an image" for s in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".heic",
+    **{s: N_("notes") for s in (".md", ".markdown", ".rst", ".log", ".org")},
+    **{s: N_("data") for s in (".json", ".jsonl", ".yaml", ".yml", ".toml", ".ini", ".parquet", ".sqlite", ".db")},
+    **{s: N_("an image") for s in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".heic",
                                ".ico")},
-    **{s: "audio or video" for s in (".mp3", ".mp4", ".wav", ".m4a", ".mov", ".avi")},
-    **{s: "a program or script" for s in (".py", ".sh", ".bat", ".exe", ".dll", ".js", ".css")},
+    **{s: N_("audio or video") for s in (".mp3", ".mp4", ".wav", ".m4a", ".mov", ".avi")},
+    **{s: N_("a program or script") for s in (".py", ".sh", ".bat", ".exe", ".dll", ".js", ".css")},
 }
 _DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 
@@ -151,12 +172,13 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         order = [rel for _, rel in files]
         keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
                           code) for path, rel in files]
-        run_key = _run_key(order, keys, catalog.fingerprint, code)
+        run_key = _run_key(order, keys, catalog.fingerprint, f"{code}|{options.lang}")
         # the run that wrote out/ builds the next one, unless the cache lives elsewhere (it may serve several out/)
         previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
         unchanged = previous.report_if_unchanged(run_key) if previous else None
         if unchanged is not None:       # same files, catalog and code as the run that wrote out/
-            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs))
+            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs),
+                             report=_report_path(options.out_dir))
         kept = previous.unchanged(order, keys) if previous else set()
         base = previous.base_frames(kept) if kept else None
         if base is None:
@@ -167,7 +189,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         stored = {i for i, key in enumerate(keys) if order[i] not in kept and cache is not None and cache.has(key)}
         tasks = [(str(path), rel, key, cache) for i, ((path, rel), key) in enumerate(zip(files, keys))
                  if i not in stored and rel not in kept]
-        progress = Progress(len(files) - len(kept), options.progress)
+        tr = Translator(options.lang)
+        progress = Progress(len(files) - len(kept), options.progress, tr)
         fresh = read_all(tasks, options.jobs, options.catalog_dir, manifest, options.limits, options.password)
         figures_of: dict[str, dict] = {rel: previous.files[rel] for rel in kept}
         fallback: list[FileReader] = []
@@ -193,8 +216,9 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {}, file_keys)
         csv_records = write_tables(frames, staging.path, csv_reuse)
         # diffs are reused from the out/ they were written to
-        reuse = DiffReuse(options.out_dir, file_keys) if previous is not None else None
-        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse)
+        reuse = DiffReuse(options.out_dir, file_keys, options.lang) if previous is not None else None
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, tr)
+        write_report(staging.path, frames, catalog, tr)
         per_file = [figures_of[rel] for rel in order]
         figures = dict(documents=len(order), mentions=sum(f["mentions"] for f in per_file),
                        needs_review=sum(f["needs_review"] for f in per_file),
@@ -205,7 +229,13 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         staging.commit()
     finally:
         staging.abandon()
-    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept), skipped=_skipped(inputs))
+    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept), skipped=_skipped(inputs),
+                     report=_report_path(options.out_dir))
+
+
+def _report_path(out_dir) -> str:
+    path = Path(out_dir) / REPORT_FOLDER / "index.html"
+    return str(path) if path.is_file() else ""
 
 
 def _skipped(inputs) -> tuple[str, ...]:

@@ -239,7 +239,8 @@ def test_region_that_looks_like_a_path_stays_data_and_out_of_the_file_system(cor
     _, docs, _, _, out, _ = corpus_run
     assert docs.loc[names["name with spaces, Chinese and path-like parts"], "region"] == "../../x"
     named_x = [p for p in out.parent.parent.rglob("*") if p.stem == "x"]
-    assert named_x and all(p.parent == out / "diffs" for p in named_x)   # out/diffs/x.json, .md, .xlsx only
+    # out/diffs/x.json, .md, .xlsx and its report page out/report/x.html only
+    assert named_x and all(p.parent in (out / "diffs", out / "report") for p in named_x)
     assert safe_stem("../../x") == "x"
 
 
@@ -248,19 +249,21 @@ def test_cli_on_the_corpus_exits_1_and_prints_every_refused_file(corpus, tmp_pat
     code = main(["run", "--root", str(root), "--catalog", str(CATALOG), "--out", str(tmp_path / "out")])
     printed = capsys.readouterr().out
     assert code == 1
-    refused_lines = [line for line in printed.splitlines() if line.startswith("refused: ")]
+    refused_lines = [line for line in printed.splitlines() if line.startswith("拒收：")]
     expected = [names[k] for k in OUTCOMES if _outcome(k)[0] == "refused"
                 and not (k == "image-only PDF" and _ocr_available())]   # read by OCR when Tesseract is there
     assert len(refused_lines) == len(expected) and refused_lines == sorted(refused_lines)
-    assert all(any(f"] {rel}: " in line for line in refused_lines) for rel in expected)
+    assert all(any(f"] {rel}：" in line for line in refused_lines) for rel in expected)
 
 
 @pytest.mark.parametrize("args, named", [
-    (["--max-pages", "0"], "[E400] Limits.max_pages must be a whole number from 1 to 100000 (pages), not 0"),
-    (["--max-seconds", "-1"], "[E400] Limits.max_seconds_per_file must be a number from 1e-06 to 86400 (seconds)"),
-    (["--max-file-mb", "0"], "[E400] Limits.max_file_bytes must be a whole number from 1 to"),
-    (["--max-cells", "0"], "[E400] Limits.max_cells must be a whole number from 1 to 1000000000 (cells), not 0"),
-], ids=["zero pages", "negative seconds", "zero megabytes", "zero cells"])
+    (["--max-pages", "0"], "[E400] Limits.max_pages 必须是 1 到 100000 之间的整数（页），而不是 0 —— 请修改该值（命令行：--max-pages）"),
+    (["--max-seconds", "-1"], "[E400] Limits.max_seconds_per_file 必须是 1e-06 到 86400 之间的数（秒）"),
+    (["--max-file-mb", "0"], "[E400] Limits.max_file_bytes 必须是 1 到"),
+    (["--max-cells", "0"], "[E400] Limits.max_cells 必须是 1 到 1000000000 之间的整数（单元格），而不是 0"),
+    (["--max-cells", "0", "--lang", "en"],
+     "[E400] Limits.max_cells must be a whole number from 1 to 1000000000 (cells), not 0 — fix the value"),
+], ids=["zero pages", "negative seconds", "zero megabytes", "zero cells", "zero cells in English"])
 def test_cli_bad_limit_is_a_usage_error_naming_the_setting(args, named, tmp_path, capsys):
     assert main(["run", "--out", str(tmp_path / "out"), *args]) == 2
     assert capsys.readouterr().err.startswith(named)
@@ -269,7 +272,7 @@ def test_cli_bad_limit_is_a_usage_error_naming_the_setting(args, named, tmp_path
 
 def test_cli_missing_input_is_a_usage_error(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nowhere.pdf"), "--out", str(tmp_path / "out")]) == 2
-    assert "nowhere.pdf does not exist" in capsys.readouterr().err
+    assert "nowhere.pdf 不存在 —— 请检查路径" in capsys.readouterr().err
 
 
 # --- password and time limit, through read_document ---------------------------------------------

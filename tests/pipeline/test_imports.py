@@ -20,6 +20,7 @@ RANKS = (
     ("pipeline.reading",),
     ("pipeline.dataset",),
     ("pipeline.diff", "pipeline.review"),
+    ("pipeline.report",),     # the HTML audit report, over the diffs
     ("pipeline.evaluate",),
     ("pipeline.runner",),
     ("pipeline.bench",),

@@ -58,7 +58,7 @@ def test_baiyin_report_says_there_is_no_provincial_list(seed_diffs):
     data = _json(seed_diffs, "白银市白银区")
     assert data["baseline"] is None and data["findings"] == []
     assert "no provincial list of 甘肃省 among the inputs" in data["baseline_how"]
-    assert "no provincial list of 甘肃省" in (folder / "白银市白银区.md").read_text(encoding="utf-8")
+    assert "输入中没有甘肃省的省级清单" in (folder / "白银市白银区.md").read_text(encoding="utf-8")   # Chinese by default
     assert _index(seed_diffs).loc[BAIYIN, "baseline_source"] == ""
     assert any(w.startswith(BAIYIN) and "甘肃省" in w for w in warnings)
 
@@ -193,7 +193,7 @@ def test_cli_diff_compares_baiyin_with_shandong_on_demand(seed_run, capsys):
     speed = {(f["item_id"], f["kind"]) for f in data["findings"] if f["section"] == "speedup"}
     assert ("2.4.1", "no_promise") in speed            # 失业登记: 未提速 locally, 3个工作日 in Shandong
     assert ("1.7.5", "added") in speed                 # 劳动能力鉴定 is only in Baiyin's speed-up list
-    assert f"{len(data['findings'])} findings" in printed
+    assert f"{len(data['findings'])} 条差异" in printed
 
 
 def test_cli_diff_reads_input_files_when_given_paths(tmp_path, capsys):
@@ -208,5 +208,5 @@ def test_cli_diff_unknown_document_names_it_and_what_to_do(seed_run, capsys):
     code = main(["diff", "nowhere.txt", SHANDONG, "--out", str(out), "--catalog", str(CATALOG), "--root", str(RAW)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "[E400] LOCAL 'nowhere.txt' is neither a source of the dataset" in err
-    assert "run `python -m pipeline run` first" in err
+    assert "[E400] LOCAL“nowhere.txt”既不是数据集中的来源" in err
+    assert "或先运行 `python -m pipeline run`" in err

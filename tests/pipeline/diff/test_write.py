@@ -14,7 +14,8 @@ from pipeline.diff.align import national_bundle_keys
 from pipeline.diff.baseline import resolve_baseline, safe_stem
 from pipeline.diff.compare import diff_lists
 from pipeline.diff.findings import Finding, document_frames
-from pipeline.diff.render import FILLS
+from pipeline.core.i18n import Translator
+from pipeline.diff.render import FILLS, WORDS
 from pipeline.diff.write import item_names, write_all_diffs
 from tests.conftest import REPO
 
@@ -52,22 +53,33 @@ def test_schema_names_every_field_of_a_finding():
 
 
 def test_workbook_opens_with_summary_first_then_one_sheet_per_bundle(diffs):
-    wb = openpyxl.load_workbook(diffs / "青岛市.xlsx")
-    assert wb.sheetnames[0] == "summary"
+    wb = openpyxl.load_workbook(diffs / "青岛市.xlsx")     # written in Chinese, the default
+    assert wb.sheetnames[0] == "汇总"
     data = json.loads((diffs / "青岛市.json").read_text(encoding="utf-8"))
     bundles = {f["bundle"] for f in data["findings"] if f["bundle"]}
     assert len(wb.sheetnames) == 1 + len(bundles)
-    summary = {r[0].value: r[1].value for r in wb["summary"].iter_rows(max_row=8)}
-    assert summary["baseline"] == "002_82660bfd3293e404.txt" and summary["findings"] == len(data["findings"])
+    summary = {r[0].value: r[1].value for r in wb["汇总"].iter_rows(max_row=8)}
+    assert summary["基准"] == "002_82660bfd3293e404.txt" and summary["差异"] == len(data["findings"])
+    kind_of = {Translator("zh").t(WORDS[k]): k for k in FILLS}
     rows = 0
     for name in wb.sheetnames[1:]:
         ws = wb[name]
         header = [c.value for c in ws[1]]
+        assert header[:2] == ["部分", "类型"] and ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:N{ws.max_row}" and ws.column_dimensions["L"].width == 60
         for row in ws.iter_rows(min_row=2):
-            kind = row[header.index("kind")].value
+            kind = kind_of[row[header.index("类型")].value]
             assert row[0].fill.fgColor.rgb[-6:] == FILLS[kind]
             rows += 1
     assert rows == len(data["findings"])
+
+
+def test_workbook_in_english_on_request(seed_run, catalog, tmp_path):
+    _, frames, _ = seed_run
+    write_all_diffs(tmp_path, frames, catalog, tr=Translator("en"))
+    wb = openpyxl.load_workbook(tmp_path / "diffs" / "青岛市.xlsx")
+    assert wb.sheetnames[0] == "summary" and [c.value for c in wb[wb.sheetnames[1]][1]][:3] == [
+        "section", "kind", "unsure of"]
 
 
 def test_colours_distinguish_the_four_kinds():

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.catalog.reference import load_catalog
 from pipeline.cli import main
-from pipeline.review.export import export_review, parse_key
+from pipeline.review.export import column_ids, export_review, parse_key, sheet_named
 from pipeline.review.import_workbook import WorkbookRejected, import_review
 from tests.conftest import CATALOG, RAW
 from tests.pipeline.review.test_review import (  # noqa: F401
@@ -31,14 +31,14 @@ def _twins(rows):
 
 
 def _rename_decision_header(wb):
-    ws = wb["review"]
-    header = [c.value for c in ws[1]]
+    ws = sheet_named(wb, "review")
+    header = column_ids([c.value for c in ws[1]])
     ws.cell(1, header.index("decision") + 1).value = "decision (code)"
 
 
 def _add_row_by_hand(wb):
-    ws = wb["review"]
-    column = [c.value for c in ws[1]].index("decision") + 1
+    ws = sheet_named(wb, "review")
+    column = column_ids([c.value for c in ws[1]]).index("decision") + 1
     ws.cell(ws.max_row + 1, column).value = "none"
 
 
@@ -48,7 +48,7 @@ def renamed_header(src, dst, rows):
 
 
 def deleted_key_column(src, dst, rows):
-    return _fill(src, dst, {2: "none"}, edit=lambda wb: wb["review"].delete_cols(1)), [
+    return _fill(src, dst, {2: "none"}, edit=lambda wb: sheet_named(wb, "review").delete_cols(1)), [
         "no column headed 'key'", "the 'key' column is hidden"]
 
 
@@ -99,7 +99,7 @@ def row_added_by_hand(src, dst, rows):
 
 
 def export_sheet_removed(src, dst, rows):
-    return _fill(src, dst, {2: "none"}, edit=lambda wb: wb.remove(wb["export"])), [
+    return _fill(src, dst, {2: "none"}, edit=lambda wb: wb.remove(sheet_named(wb, "export"))), [
         "the hidden sheet 'export' (the rows as exported) is missing"]
 
 
@@ -177,10 +177,11 @@ def test_workbook_from_an_older_run_is_refused(catalog_copy, tmp_path, capsys):
                  "--catalog", str(catalog_copy)])
     printed = capsys.readouterr().err
     assert code == 2
-    assert f"the workbook does not fit {out / 'items'}; nothing was written" in printed
-    assert (f"sheet 'review', row 2: mention {parse_key(rows[0]['key'])[0]} ('{parse_key(rows[0]['key'])[1]}', "
-            f"{parse_key(rows[0]['key'])[2]}) is not in {out / 'items'} any more") in printed
-    assert "export a new workbook ('python -m pipeline review export')" in printed
+    mention, text, context = parse_key(rows[0]["key"])
+    assert f"工作簿与 {out / 'items'} 不符；未写入任何内容：" in printed           # Chinese by default
+    assert (f"  工作表“复核”第 2 行：事项 {mention}（“{text}”，{context}）已不在 {out / 'items'} 中，或其文字或“一件事”"
+            "已改变：工作簿来自较早的一次运行 —— 请重新导出工作簿（'python -m pipeline review export'）并把决定复制进去"
+            ) in printed
     stale = [r for r in rows if r["source"] == gone]
-    assert printed.count("is not in") == min(len(stale), 20)
+    assert printed.count("已不在") == min(len(stale), 20)
     assert _folder_bytes(catalog_copy) == before

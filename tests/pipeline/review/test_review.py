@@ -16,7 +16,7 @@ from pipeline.catalog.reference import load_catalog
 from pipeline.cli import main
 from pipeline.core.records import Mention, Provenance
 from pipeline.dataset.tables import load
-from pipeline.review.export import export_review, parse_key
+from pipeline.review.export import column_ids, export_review, parse_key, sheet_named
 from pipeline.review.import_workbook import (
     import_review,
     review_status,
@@ -34,8 +34,8 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def _sheet_rows(path: Path) -> list[dict]:
-    ws = openpyxl.load_workbook(path)["review"]
-    header = [c.value for c in ws[1]]
+    ws = sheet_named(openpyxl.load_workbook(path), "review")
+    header = column_ids([c.value for c in ws[1]])
     return [dict(zip(header, values), sheet_row=n)
             for n, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)]
 
@@ -51,8 +51,8 @@ def _fill(src: Path, dst: Path, decisions: dict[int, str | None], delete: tuple[
           edit=None) -> Path:
     """Copy ``src`` with ``decisions`` {sheet row: value} written into the decision column."""
     wb = openpyxl.load_workbook(src)
-    ws = wb["review"]
-    column = [c.value for c in ws[1]].index("decision") + 1
+    ws = sheet_named(wb, "review")
+    column = column_ids([c.value for c in ws[1]]).index("decision") + 1
     for row, value in decisions.items():
         ws.cell(row, column).value = value
     for row in sorted(delete, reverse=True):
@@ -87,9 +87,14 @@ def test_workbook_lists_every_flagged_mention_with_an_empty_decision(exported):
     assert sorted(parse_key(r["key"])[0] for r in rows) == sorted(items.loc[items["needs_review"], "mention_id"])
     assert rows and all(r["decision"] is None for r in rows)
     book = openpyxl.load_workbook(workbook)
-    assert book["review"].column_dimensions["A"].hidden and book["review"].protection.sheet
-    assert book["export"].sheet_state == "hidden"
-    assert "1.1.5" in [c.value for c in book["catalog"]["A"]]
+    review = sheet_named(book, "review")
+    assert review.title == "复核" and review.column_dimensions["A"].hidden and review.protection.sheet
+    assert review.freeze_panes == "B2" and review.auto_filter.ref == f"A1:U{review.max_row}"
+    assert sheet_named(book, "export").sheet_state == "hidden"
+    choices = sheet_named(book, "catalog")
+    assert "1.3.5 社会保险费欠费补缴申报" in [c.value for c in choices["A"]]      # the decision list: code and name
+    assert "1.1.5" in [c.value for c in choices["B"]]
+    assert review.data_validations.dataValidation[0].formula1 == f"'目录'!$A$2:$A${choices.max_row}"
 
 
 def test_export_gives_the_same_bytes_twice(exported, tmp_path):
@@ -154,7 +159,7 @@ def test_new_item_joins_the_catalog_and_the_run_maps_to_it(exported, catalog_cop
 def test_accepted_national_code_becomes_an_alias_for_other_bundles(exported, catalog_copy, tmp_path):
     out, workbook = exported
     row = next(r for r in _sheet_rows(workbook) if r["suggested"] and "+" not in r["suggested"]
-               and r["reason"] != "alias name match")
+               and r["reason"] != "别名匹配")   # the reason as the sheet shows it (Chinese by default)
     filled = _fill(workbook, tmp_path / "alias.xlsx", {row["sheet_row"]: row["suggested"]})
     import_review(filled, "李雷", catalog_copy, out)
     assert f"{row['item_text']}\t{row['suggested']}\treview by 李雷\n" in (catalog_copy / "aliases.tsv").read_text(
@@ -196,9 +201,23 @@ def test_status_counts_decided_pending_and_conflicting(exported, catalog_copy, t
     key = parse_key(rows[0]["key"])[1:]
     same_key = sum(parse_key(r["key"])[1:] == key for r in rows)
     assert main(["review", "status", "--from", str(out), "--catalog", str(catalog_copy)]) == 0
-    assert capsys.readouterr().out.strip() == f"{flagged} mentions to review: 0 decided, {flagged} pending, 0 in conflict"
+    assert capsys.readouterr().out.strip() == f"{flagged} 处事项待复核：已决定 0 处，待决定 {flagged} 处，冲突 0 处"
     with (catalog_copy / "decisions.tsv").open("w", encoding="utf-8") as fh:   # two branches merged by hand
         fh.write("text_key\tcontext\tdecision_id\n" + f"{key[0]}\t{key[1]}\tnone\n" + f"{key[0]}\t{key[1]}\t1.1.5\n")
     assert main(["review", "status", "--from", str(out), "--catalog", str(catalog_copy)]) == 1
-    assert capsys.readouterr().out.strip() == (f"{flagged} mentions to review: 0 decided, "
-                                               f"{flagged - same_key} pending, {same_key} in conflict")
+    assert capsys.readouterr().out.strip() == (f"{flagged} 处事项待复核：已决定 0 处，"
+                                               f"待决定 {flagged - same_key} 处，冲突 {same_key} 处")
+
+
+@pytest.mark.parametrize("cell, decided", [
+    ("1.3.5 社会保险费欠费补缴申报", ("1.3.5", "")),      # picked from the drop-down list: code and name
+    ("1.3.5", ("1.3.5", "")),
+    ("none 不在目录中", ("none", "")),
+    ("none not in the catalog", ("none", "")),
+    ("new:青年人才 安家费申领", ("new", "青年人才安家费申领")),   # not cut at the space (repaired as usual)
+], ids=["code and name", "bare code", "none in Chinese", "none in English", "new name with a space"])
+def test_a_decision_is_read_as_the_drop_down_list_writes_it(cell, decided):
+    from pipeline.review.import_workbook import parse_decision
+    items = load_catalog(CATALOG).index.items
+    got = parse_decision(cell, items)
+    assert (got[0] if decided[0] != "new" else "new", got[1]) == decided

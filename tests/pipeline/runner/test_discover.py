@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 from pipeline.cli import main
+from pipeline.core.i18n import Translator
 from pipeline.runner.runner import RunReport, discover_inputs
 from tests.conftest import CATALOG, RAW
 
@@ -36,12 +37,14 @@ def test_the_run_summary_lists_the_skipped_files_and_refuses_none_of_them(tmp_pa
     code = main(["run", "--root", str(root), "--catalog", str(CATALOG), "--out", str(tmp_path / "out"), "--no-cache"])
     printed = capsys.readouterr().out.splitlines()
     assert code == 0
-    assert [line for line in printed if line.startswith("skipped: ")] == [
-        "skipped: 青岛/meta.json (data, not a list)", "skipped: 青岛/照片.jpg (an image, not a list)",
-        "skipped: 青岛/说明.md (notes, not a list)"]
-    assert not [line for line in printed if line.startswith("refused: ")]
+    assert [line for line in printed if line.startswith("跳过：")] == [
+        "跳过：青岛/meta.json（数据，不是清单）", "跳过：青岛/照片.jpg（图片，不是清单）",
+        "跳过：青岛/说明.md（说明文字，不是清单）"]
+    assert not [line for line in printed if line.startswith("拒收：")]
+    assert "跳过 3 个（不是清单）" in printed[0]
 
 
 def test_a_report_without_skipped_files_prints_as_before():
     report = RunReport(documents=1, mentions=2, needs_review=0, out_dir="out")
-    assert report.skipped == () and "skipped" not in report.summary()
+    assert report.skipped == () and "跳过" not in report.summary()
+    assert "skipped" not in report.summary(Translator("en"))

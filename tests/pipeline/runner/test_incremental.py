@@ -186,3 +186,19 @@ def test_a_previous_table_that_was_edited_is_not_built_on(tmp_path):
     run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
                                                    use_cache=False))
     assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+
+def test_another_language_rewrites_what_people_read_and_reuses_every_file(tmp_path):
+    root = _root(tmp_path)
+    options = dict(catalog_dir=CATALOG, root=root, jobs=1)
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "out", **options))
+    chinese = _bytes(tmp_path / "out")
+    report = run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "out", lang="en", **options))
+    english = _bytes(tmp_path / "out")
+    assert report.reused == 5                                  # no file is read again for another language
+    changed = sorted(name for name in chinese if chinese[name] != english[name])
+    assert changed == sorted(n for n in chinese if n.startswith("report/") or n.endswith((".md", ".xlsx"))
+                             and n.startswith("diffs/"))       # the dataset, its README and the JSON stay
+    assert "Audit report" in english["report/index.html"].decode("utf-8")
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", lang="en", **options))
+    assert _bytes(tmp_path / "fresh") == english               # the same bytes as a fresh run in English

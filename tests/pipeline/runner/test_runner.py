@@ -29,7 +29,7 @@ def test_unreadable_file_is_reported_and_the_rest_processed(tmp_path, capsys):
     code = main(["run", "--catalog", str(CATALOG), "--root", str(root), "--out", str(tmp_path / "out")])
     assert code == 1
     printed = capsys.readouterr().out
-    assert "refused: [E100] empty list.txt: the file is empty" in printed
+    assert "拒收：[E100] empty list.txt：文件是空的" in printed
     assert "garbage.txt" in printed
     import pandas as pd
     docs = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig").set_index("source")

@@ -24,6 +24,7 @@ from pathlib import Path
 from extractors.dispatch import extract_rows
 from normalizers.repair_text import name_key
 from pipeline.catalog.reference import read_tsv
+from pipeline.core.i18n import t
 from pipeline.core.errors import ConfigError
 from pipeline.core.files import atomic_write_bytes
 from pipeline.core.records import Row
@@ -86,15 +87,16 @@ class ImportPlan:
         return bool(self.added or self.removed or self.renamed)
 
     def summary(self) -> str:
-        lines = [f"{self.file.name}: {len(self.rows)} codes; {len(self.added)} added, {len(self.removed)} removed, "
-                 f"{len(self.renamed)} renamed"]
-        lines += [f"  added    {c} {n}" for c, n in self.added]
-        lines += [f"  removed  {c} {n}" for c, n in self.removed]
-        lines += [f"  renamed  {c} {o} -> {n} (the old name is kept as an alias)" for c, o, n in self.renamed]
-        lines += [f"  touches  {t}" for t in self.touched]
-        lines += [f"  conflict {c}" for c in self.conflicts]
+        lines = [t("{file}: {codes} codes; {added} added, {removed} removed, {renamed} renamed", file=self.file.name,
+                   codes=len(self.rows), added=len(self.added), removed=len(self.removed), renamed=len(self.renamed))]
+        lines += ["  " + t("added {code} {name}", code=c, name=n) for c, n in self.added]
+        lines += ["  " + t("removed {code} {name}", code=c, name=n) for c, n in self.removed]
+        lines += ["  " + t("renamed {code} {old} -> {new} (the old name is kept as an alias)", code=c, old=o, new=n)
+                  for c, o, n in self.renamed]
+        lines += ["  " + t("touches {what}", what=w) for w in self.touched]
+        lines += ["  " + t("conflict {what}", what=c) for c in self.conflicts]
         if not self.changes and not self.conflicts:
-            lines.append("  no change: national.tsv already holds this catalog")
+            lines.append("  " + t("no change: national.tsv already holds this catalog"))
         return "\n".join(lines)
 
 
@@ -102,18 +104,19 @@ def plan_import(path: Path, catalog_dir: Path) -> ImportPlan:
     """What importing ``path`` into ``catalog_dir`` would change (nothing is written)."""
     path, catalog_dir = Path(path), Path(catalog_dir)
     if not path.is_file():
-        raise ConfigError(f"catalog file {path} does not exist", hint="check the path")
+        raise ConfigError(t("catalog file {path} does not exist", path=path), hint=t("check the path"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     source = f"{path.name} (national catalog imported, sha256 {digest})"
     pairs = rows_to_pairs(list(extract_rows(path, path.name)))
     if not pairs:
-        raise ConfigError("no catalog item (a code such as 1.1.5 with its name) was found", where=path.name,
-                          hint="the codes must have three parts, in a column of their own or before the name")
+        raise ConfigError(t("no catalog item (a code such as 1.1.5 with its name) was found"), where=path.name,
+                          hint=t("the codes must have three parts, in a column of their own or before the name"))
     seen: dict[str, tuple[str, str]] = {}
     conflicts = []
     for code, name, where in pairs:
         if code in seen and seen[code][0] != name:
-            conflicts.append(f"{code} is '{seen[code][0]}' at {seen[code][1]} and '{name}' at {where}")
+            conflicts.append(t("{code} is '{first}' at {where_first} and '{second}' at {where}", code=code, first=seen[code][0],
+                             where_first=seen[code][1], second=name, where=where))
         seen.setdefault(code, (name, where))
     old = {r["code"]: r for r in read_tsv(catalog_dir / "national.tsv")}
     plan = ImportPlan(path, catalog_dir, source, [], conflicts=conflicts)
@@ -130,7 +133,7 @@ def plan_import(path: Path, catalog_dir: Path) -> ImportPlan:
                     if c not in seen]
     _touches(plan, catalog_dir)
     if conflicts:
-        plan.blocking.append(f"the file gives {len(conflicts)} code(s) two names")
+        plan.blocking.append(t("the file gives {n} code(s) two names", n=len(conflicts)))
     return plan
 
 
@@ -142,10 +145,11 @@ def _touches(plan: ImportPlan, catalog_dir: Path) -> None:
     renamed = {c: (o, n) for c, o, n in plan.renamed}
     for a in aliases:
         if a["target"] in removed:
-            plan.touched.append(f"alias '{a['alias']}' points at removed code {a['target']}")
-            plan.blocking.append(f"alias '{a['alias']}' would point at nothing")
+            plan.touched.append(t("alias '{alias}' points at removed code {code}", alias=a['alias'], code=a['target']))
+            plan.blocking.append(t("alias '{alias}' would point at nothing", alias=a['alias']))
         elif a["target"] in renamed:
-            plan.touched.append(f"alias '{a['alias']}' of {a['target']} now stands for '{renamed[a['target']][1]}'")
+            plan.touched.append(t("alias '{alias}' of {code} now stands for '{name}'", alias=a['alias'], code=a['target'],
+                                   name=renamed[a['target']][1]))
     for code, (old_name, _new) in renamed.items():
         if (old_name, code) not in known:
             plan.new_aliases.append({"alias": old_name, "target": code,
@@ -154,14 +158,16 @@ def _touches(plan: ImportPlan, catalog_dir: Path) -> None:
     for item in read_tsv(catalog_dir / "local_items.tsv"):
         code = new_names.get(name_key(item["name"]))
         if code:
-            plan.touched.append(f"local item '{item['name']}' is now national {code}: remove it from local_items.tsv")
+            plan.touched.append(t("local item '{name}' is now national {code}: remove it from local_items.tsv",
+                                   name=item['name'], code=code))
     decisions = catalog_dir / "decisions.tsv"
     if decisions.exists():
         for d in read_tsv(decisions):
             codes = set(d.get("decision_id", "").split("+"))
             for code in sorted(codes & (removed | set(renamed))):
-                what = "removed" if code in removed else "renamed"
-                plan.touched.append(f"review decision for '{d.get('text', d['text_key'])}' names {what} code {code}")
+                what = t("removed") if code in removed else t("renamed")
+                plan.touched.append(t("review decision for '{text}' names {what} code {code}", text=d.get('text', d['text_key']),
+                                   what=what, code=code))
 
 
 def apply_import(plan: ImportPlan, force: bool = False) -> list[str]:
@@ -170,9 +176,9 @@ def apply_import(plan: ImportPlan, force: bool = False) -> list[str]:
     Raises ConfigError, writing nothing, when the plan has blocking problems and ``force`` is not set;
     with ``force`` a code given twice keeps its first name and aliases of removed codes are dropped."""
     if plan.blocking and not force:
-        raise ConfigError("nothing was written: " + "; ".join(plan.blocking), where=plan.file.name,
-                          hint="fix the file (or the aliases), or pass --force to import it as it is "
-                               "(a code given twice keeps its first name; aliases of removed codes are dropped)")
+        raise ConfigError(t("nothing was written: {problems}", problems="; ".join(plan.blocking)), where=plan.file.name,
+                          hint=t("fix the file (or the aliases), or pass --force to import it as it is "
+                                 "(a code given twice keeps its first name; aliases of removed codes are dropped)"))
     written = []
     national = plan.catalog_dir / "national.tsv"
     text = "code\tname\tsource\n" + "".join(f"{r['code']}\t{r['name']}\t{r['source']}\n" for r in plan.rows)

@@ -196,17 +196,21 @@ def duplicated_row_warnings(rows: list[Row]) -> list[str]:
 
 def unknown_region_warnings(finding: RegionFinding, rel: str) -> list[str]:
     """A warning when no region, or no single region, was found: the list would get no baseline."""
-    fix = (f"set region (a name such as 青岛市 or a division code such as 370200) for {rel} in raw/manifest.tsv "
-           f"(columns file, region)")
+    fix = t("set region (a name such as 青岛市 or a division code such as 370200) for {file} in raw/manifest.tsv "
+            "(columns file, region)", file=rel)
     if finding.ambiguous:
-        named = ", ".join(f"{p.name} ({p.code or 'no code'}, {p.province})" for p in finding.candidates)
-        what = ("the document number's issuer" if finding.evidence == "issuer" else "the title")
-        return [f"{rel}: {what} names a place that could be several ('{finding.form}': {named}) and nothing "
-                f"else in the document decides — {fix}"]
+        named = ", ".join(f"{p.name} ({p.code or '-'}, {p.province})" for p in finding.candidates)
+        if finding.evidence == "issuer":
+            what = t("{file}: the document number's issuer names a place that could be several ('{form}': {named}) "
+                     "and nothing else in the document decides", file=rel, form=finding.form, named=named)
+        else:
+            what = t("{file}: the title names a place that could be several ('{form}': {named}) and nothing else "
+                     "in the document decides", file=rel, form=finding.form, named=named)
+        return [what + " — " + fix]
     if finding.place is None:
-        return [f"{rel}: no region was found (no place of the gazetteer in the title, no known issuer in a "
-                f"document number, no place named in the text): region, region_code and province stay empty and "
-                f"a city's or district's list gets no baseline — {fix}"]
+        return [t("{file}: no region was found (no place of the gazetteer in the title, no known issuer in a "
+                  "document number, no place named in the text): region, region_code and province stay empty and "
+                  "a city's or district's list gets no baseline", file=rel) + " — " + fix]
     return []
 
 

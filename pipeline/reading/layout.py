@@ -115,8 +115,9 @@ def find_header(rows: list[Row], headers: HeaderVocabulary) -> tuple[int, ...]:
 
 def _looks_like_labels(cells) -> bool:
     filled = [c.strip() for c in cells if c and c.strip()]
+    # a label may end in a number (列3, 附表1: an export's placeholder words) and wrap (序\n号)
     return len(filled) >= 2 and len(set(filled)) == len(filled) and all(
-        len(c) <= 14 and "\n" not in c and not re.search(r"\d", c) for c in filled)
+        len(c) <= 14 and re.fullmatch(r"[^\d]+\d{0,2}", c.replace("\n", "")) for c in filled)
 
 
 def _looks_like_data(cells) -> bool:
@@ -370,8 +371,7 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
     columns = [[(r.cells[c] if c < len(r.cells) else "") or "" for r in data] for c in range(width)]
     where = rows[header_rows[0] if header_rows else data_from].where.describe() if rows else ""
     roles, warnings = decide_columns(headers, columns, context, where)
-    if not header_rows:
-        roles = _hierarchy(roles, columns)
+    roles = _hierarchy(roles, columns)
     fields = [r.field if r.field in FIELDS_READ else "" for r in roles]
     kind, reason = list_kind(fields, context.title)
     if kind == "catalog" and "main" not in fields and "sub" not in fields and "item" in fields:
@@ -382,6 +382,12 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
         unplaced = tuple(c.strip() for c in rows[0].cells if c and c.strip() and not context.headers.lookup(c)[0])
     if not header_rows and kind:
         warnings.append(t("{where}: the table has no header row; its columns were read from their content ({fields})", where=where, fields=', '.join(r.field or '?' for r in roles)))
+    unknown = [(h, r.field or "?") for (h, look), r in zip(headers, roles) if h and not context.headers.lookup(look)[0]]
+    if header_rows and kind and unknown:
+        warnings.append(t("{where}: header words this tool does not know ({cells}): their columns were read from "
+                          "their content ({fields})", where=where, cells=" | ".join(h for h, _ in unknown),
+                          fields=", ".join(f for _, f in unknown))
+                        + " — " + t("a new header word can be added to raw/catalog/header_words.tsv"))
     return TableLayout(kind, tuple(roles), header_rows, data_from, reason, tuple(warnings), unplaced)
 
 
@@ -392,7 +398,7 @@ _DISTINCT = 0.7
 
 
 def _hierarchy(roles: list[ColumnRole], columns: list[list[str]]) -> list[ColumnRole]:
-    """A table without a header whose content named no column of items: a catalog's hierarchy
+    """A table whose header words and content named no column of items: a catalog's hierarchy
     (业务分类 > 主项 > 子项) is told by its shape, a column of names whose values repeat down the
     rows followed by a column of names that vary; a column of fewer values still before them is
     the category."""

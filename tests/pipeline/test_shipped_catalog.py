@@ -26,4 +26,4 @@ def test_a_run_from_another_folder_reads_with_the_shipped_catalog(tmp_path, monk
 def test_catalog_overrides_the_shipped_one(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(next(RAW.glob("003*.txt"))), "--catalog", str(tmp_path / "none"), "--out", "o"]) == 2
-    assert "catalog file national.tsv is missing" in capsys.readouterr().err
+    assert "缺少目录文件 national.tsv" in capsys.readouterr().err

@@ -96,6 +96,9 @@ def test_the_command_shows_the_changes_and_a_dry_run_writes_nothing(folder, tmp_
     before = (folder / "national.tsv").read_bytes()
     assert main(["catalog", "import", str(document), "--catalog", str(folder), "--dry-run"]) == 0
     out = capsys.readouterr().out
+    assert "新增 2 个，删除 1 个，更名 3 个" in out and "试运行：未写入任何内容" in out
+    assert main(["catalog", "import", str(document), "--catalog", str(folder), "--dry-run", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
     assert "3 renamed" in out and "2 added" in out and "1 removed" in out and "dry run: nothing written" in out
     assert (folder / "national.tsv").read_bytes() == before
 

@@ -12,10 +12,11 @@ import hashlib
 import io
 import json
 import re
+import stat
 import zipfile
-from dataclasses import asdict
+from dataclasses import fields
 
-from pipeline.diff.findings import Finding, ListDiff, natural_key
+from pipeline.diff.findings import Finding, ListDiff, Side, natural_key
 
 __all__ = ["SCHEMA_ID", "diff_to_dict", "diff_to_json_bytes", "render_markdown", "render_xlsx", "FILLS",
            "finding_id"]
@@ -41,10 +42,23 @@ def _doc(d: dict | None) -> dict | None:
     return {k: str(d.get(k, "") or "") for k in _DOC_KEYS}
 
 
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_SIDE_FIELDS = tuple(f.name for f in fields(Side))
+
+
+def _finding_dict(f: Finding) -> dict:
+    """``dataclasses.asdict(f)``, spelled out for its two shapes of field (a string, a tuple of ``Side``): 20× faster."""
+    row = {}
+    for name in _FINDING_FIELDS:
+        value = getattr(f, name)
+        row[name] = tuple({k: getattr(s, k) for k in _SIDE_FIELDS} for s in value) if isinstance(value, tuple) else value
+    return row
+
+
 def diff_to_dict(diff: ListDiff) -> dict:
     findings = []
     for f in diff.findings:
-        row = asdict(f)
+        row = _finding_dict(f)
         row["id"] = finding_id(f)
         findings.append(row)
     return {"schema": SCHEMA_ID, "local": _doc(diff.local), "baseline": _doc(diff.baseline),
@@ -125,6 +139,7 @@ def render_xlsx(diff: ListDiff) -> bytes:
     """The workbook: a summary sheet first, then one sheet per bundle (and speed-up, hot list)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
@@ -155,18 +170,21 @@ def render_xlsx(diff: ListDiff) -> bytes:
     summary.column_dimensions["B"].width = 60
 
     taken = {"summary"}
+    fill_ids: dict[str, int] = {}     # kind -> index of its fill in the workbook (what ``cell.fill = …`` stores)
     for title, findings in _groups(diff, {"speedup": "speed-up", "hotlist": "hot list"}):
         ws = wb.create_sheet(_sheet_title(title, taken))
         ws.append(list(_COLUMNS))
         for c in ws[1]:
             c.font = bold
         for f in findings:
-            values = asdict(f)
-            values.update(local_at=_where(f.local), baseline_at=_where(f.baseline))
-            ws.append([str(values[c]) for c in _COLUMNS])
-            fill = PatternFill("solid", fgColor=FILLS[f.kind])
+            ws.append([_where(f.local) if c == "local_at" else _where(f.baseline) if c == "baseline_at"
+                       else str(getattr(f, c)) for c in _COLUMNS])
+            if f.kind not in fill_ids:
+                fill_ids[f.kind] = wb._fills.add(PatternFill("solid", fgColor=FILLS[f.kind]))
             for c in ws[ws.max_row]:
-                c.fill = fill
+                if not c._style:
+                    c._style = StyleArray()
+                c._style.fillId = fill_ids[f.kind]
         ws.freeze_panes = "A2"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
@@ -174,8 +192,35 @@ def render_xlsx(diff: ListDiff) -> bytes:
     wb.properties.lastModifiedBy = "renshe-lists"
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
+        _memory_writer(ExcelWriter)(wb, archive).write_data()
     return _fixed_zip_times(raw.getvalue())
+
+
+# the mode openpyxl's worksheet temp files have (mkstemp: a regular file, 0600); their zip entries carry it
+_SHEET_ENTRY_ATTR = (stat.S_IFREG | 0o600) << 16
+
+
+def _memory_writer(excel_writer):
+    """openpyxl's ``ExcelWriter`` with each worksheet written in memory instead of a temporary file.
+
+    The entry gets the attributes ``ZipFile.write`` gives the temp file, so the bytes are the same.
+    """
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    class _Writer(excel_writer):
+        def write_worksheet(self, ws):
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+            ws._rels = writer._rels
+            entry = zipfile.ZipInfo(ws.path[1:], date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, _SHEET_ENTRY_ATTR
+            self._archive.writestr(entry, writer.read())
+            self.manifest.append(ws)
+    return _Writer
 
 
 def _fixed_zip_times(data: bytes) -> bytes:

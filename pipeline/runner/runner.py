@@ -18,21 +18,18 @@ the bytes are those of a full run.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.manifest import load_manifest
-from pipeline.catalog.reference import load_catalog
+from pipeline.catalog.reference import catalog_fingerprint, load_catalog
 from pipeline.core.limits import Limits
-from pipeline.dataset.csv_chunks import CsvReuse
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
-from pipeline.dataset.tables import frames_from_rows, write_tables
-from pipeline.diff.write import DiffReuse, write_all_diffs
 from pipeline.runner.cache import ResultCache, code_version, entry_key
 from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
-from pipeline.runner.workers import FileReader, read_all
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "DiscoveredInputs", "SKIPPED_KINDS", "DEFAULT_RAW"]
 
@@ -64,6 +61,8 @@ class RunReport:
     out_dir: str = ""
     reused: int = 0                   # files whose cached result was used
     skipped: tuple[str, ...] = ()     # files beside the lists that are no document (notes, JSON, images …)
+    # seconds per stage of this run (start, read, write, diff, commit), for benchmarks; not part of its result
+    stages: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def exit_code(self) -> int:
@@ -139,23 +138,36 @@ def relative_name(path: Path, root: Path) -> str:
 
 
 def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
-    catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
+    clock = _Clock()
+    fingerprint = catalog_fingerprint(options.catalog_dir)     # the catalog itself is loaded when files are read
     manifest = load_manifest(options.manifest or options.root / "manifest.tsv")
     staging = Staging(options.out_dir)
+    pool = None
     try:
         cache = _cache(options, staging) if options.use_cache else None
         # what else decides a file's result: the code, the limits and (its hash) the password
         code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}".encode()).hexdigest()
         files = sorted(((p, relative_name(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
         order = [rel for _, rel in files]
-        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
-                          code) for path, rel in files]
-        run_key = _run_key(order, keys, catalog.fingerprint, code)
+        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), fingerprint, code)
+                for path, rel in files]
+        run_key = _run_key(order, keys, fingerprint, code)
         # the run that wrote out/ builds the next one, unless the cache lives elsewhere (it may serve several out/)
         previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
         unchanged = previous.report_if_unchanged(run_key) if previous else None
         if unchanged is not None:       # same files, catalog and code as the run that wrote out/
-            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs))
+            clock.lap("start")
+            return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs),
+                             stages=clock.stages)
+        # imported here, not above: an unchanged run returns before it needs them, and importing
+        # pandas and the readers takes longer than all the rest of such a run
+        from pipeline.dataset.csv_chunks import CsvReuse
+        from pipeline.dataset.tables import frames_from_rows, write_tables
+        from pipeline.diff.write import DiffReuse, write_all_diffs
+        from pipeline.runner.workers import FileReader, WorkerPool, read_all
+
+        catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
+        pool = WorkerPool(options.jobs, options.catalog_dir, manifest, options.limits, options.password)
         kept = previous.unchanged(order, keys) if previous else set()
         base = previous.base_frames(kept) if kept else None
         if base is None:
@@ -167,7 +179,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         tasks = [(str(path), rel, key, cache) for i, ((path, rel), key) in enumerate(zip(files, keys))
                  if i not in stored and rel not in kept]
         progress = Progress(len(files) - len(kept), options.progress)
-        fresh = read_all(tasks, options.jobs, options.catalog_dir, manifest, options.limits, options.password)
+        clock.lap("start")
+        fresh = read_all(tasks, pool)
         figures_of: dict[str, dict] = {rel: previous.files[rel] for rel in kept}
         fallback: list[FileReader] = []
 
@@ -188,12 +201,15 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
 
         frames = frames_from_rows(payloads(), base)
         progress.close()
+        clock.lap("read")
         file_keys = dict(zip(order, keys))
         csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {}, file_keys)
         csv_records = write_tables(frames, staging.path, csv_reuse)
-        # diffs are reused from the out/ they were written to
+        clock.lap("write")
+        # diffs are reused from the out/ they were written to; the staging folder is synced whole at commit
         reuse = DiffReuse(options.out_dir, file_keys) if previous is not None else None
-        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse)
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, pool.executor, sync=False)
+        clock.lap("diff")
         per_file = [figures_of[rel] for rel in order]
         figures = dict(documents=len(order), mentions=sum(f["mentions"] for f in per_file),
                        needs_review=sum(f["needs_review"] for f in per_file),
@@ -202,9 +218,26 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         if previous is not None:
             previous.save(staging.path, run_key, figures, figures_of, csv_records)
         staging.commit()
+        clock.lap("commit")
     finally:
+        if pool is not None:
+            pool.close()
         staging.abandon()
-    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept), skipped=_skipped(inputs))
+    return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept), skipped=_skipped(inputs),
+                     stages=clock.stages)
+
+
+class _Clock:
+    """Seconds per stage: ``lap(name)`` books the time since the last lap to ``name``."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def _skipped(inputs) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 ``process_file`` reads and matches one file; ``FileReader`` holds what a process needs for
 that; ``read_all`` yields the payloads (dataset rows and figures) of many files in task
-order, in a pool when there are enough of them.
+order, in the run's ``WorkerPool`` when there are enough of them (the pool then makes the diffs).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pipeline.reading.document import read_document
 from pipeline.runner.cache import ResultCache
 from pipeline.runner.match_memo import MatchMemo
 
-__all__ = ["process_file", "FileReader", "read_all"]
+__all__ = ["process_file", "FileReader", "read_all", "WorkerPool"]
 
 # below this many files to read, a worker pool costs more (start-up, loading) than it saves
 POOL_FROM = 8
@@ -52,37 +52,71 @@ class FileReader:
                 "needs_review": sum(1 for m in matches if m.needs_review)}
 
 
-# The worker process's state, set once by the pool initializer (one per process, never shared).
+# The worker process's state, set once by the pool initializer (one per process, never shared):
+# the reader's arguments, and the reader itself once a file is to be read (a pool that only
+# makes diffs never loads the prose model).
+_WORKER_ARGS: list[tuple] = []
 _WORKER: list[FileReader] = []
 
 
 def _init_worker(catalog_dir: Path, manifest: dict, limits: Limits, password: str | None) -> None:
-    _WORKER[:] = [FileReader(catalog_dir, manifest, limits, password)]
+    _WORKER_ARGS[:] = [(catalog_dir, manifest, limits, password)]
+    _WORKER.clear()
 
 
 def _work(task: tuple[str, str, str, ResultCache | None]) -> dict:
     path, rel, key, cache = task
+    if not _WORKER:
+        _WORKER.append(FileReader(*_WORKER_ARGS[0]))
     payload = _WORKER[0].payload(Path(path), rel)
     if cache is not None:
         cache.put(key, payload)
     return payload
 
 
-def read_all(tasks: list[tuple[str, str, str, ResultCache | None]], jobs: int, catalog_dir: Path, manifest: dict,
-             limits: Limits, password: str | None):
-    """Payloads of the files to read, in task order, in a pool when there are enough of them.
+class WorkerPool:
+    """The worker processes of one run, shared by its stages (reading, then diffs); started at first use.
 
-    ``tasks``: (path, name relative to the root, cache key, cache or None); ``jobs`` 0 = one per core.
+    ``executor()`` is None when the run is to stay in one process (``jobs`` 1); ``close()`` ends
+    the processes. ``jobs`` 0 = one per core.
     """
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(tasks) < POOL_FROM:
+
+    def __init__(self, jobs: int, catalog_dir: Path, manifest: dict, limits: Limits, password: str | None) -> None:
+        self.jobs = jobs or os.cpu_count() or 1
+        self.args = (catalog_dir, manifest, limits, password)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def executor(self) -> ProcessPoolExecutor | None:
+        if self.jobs == 1:
+            return None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=self.args)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def read_all(tasks: list[tuple[str, str, str, ResultCache | None]], pool: WorkerPool):
+    """Payloads of the files to read, in task order, in the pool's workers when there are enough of them.
+
+    ``tasks``: (path, name relative to the root, cache key, cache or None).
+    """
+    executor = pool.executor() if len(tasks) >= POOL_FROM else None
+    if executor is None:
         if tasks:
-            _init_worker(catalog_dir, manifest, limits, password)
+            _init_worker(*pool.args)
         try:
             yield from map(_work, tasks)
         finally:
             _WORKER.clear()
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_init_worker,
-                             initargs=(catalog_dir, manifest, limits, password)) as pool:
-        yield from pool.map(_work, tasks, chunksize=4)
+    yield from executor.map(_work, tasks, chunksize=4)

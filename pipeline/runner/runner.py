@@ -167,7 +167,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         from pipeline.runner.workers import FileReader, WorkerPool, read_all
 
         catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
-        pool = WorkerPool(options.jobs, options.catalog_dir, manifest, options.limits, options.password)
+        pool = WorkerPool(options.jobs, options.catalog_dir, manifest, options.limits, options.password, catalog)
         kept = previous.unchanged(order, keys) if previous else set()
         base = previous.base_frames(kept) if kept else None
         if base is None:
@@ -190,7 +190,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                     continue
                 payload = cache.get(keys[i]) if i in stored else next(fresh)
                 if payload is None:    # an entry that vanished or was damaged since: read the file here
-                    fallback[:] = fallback or [FileReader(options.catalog_dir, manifest, options.limits, options.password)]
+                    fallback[:] = fallback or [FileReader(options.catalog_dir, manifest, options.limits, options.password,
+                                                             catalog)]
                     payload = fallback[0].payload(files[i][0], files[i][1])
                     cache.put(keys[i], payload)
                 figures_of[rel] = {"key": keys[i], "mentions": len(payload["rows"]["items"]),

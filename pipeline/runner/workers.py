@@ -36,10 +36,11 @@ def process_file(path: Path, rel: str, catalog: Catalog, manifest: dict, nlp, li
 class FileReader:
     """What one process needs to read files: catalog, prose model and match memo, loaded once."""
 
-    def __init__(self, catalog_dir: Path, manifest: dict, limits: Limits = Limits(), password: str | None = None) -> None:
-        from normalizers.find_in_prose import build_prose_nlp
-        self.catalog = load_catalog(catalog_dir, load_decisions(catalog_dir))
-        self.nlp = build_prose_nlp(self.catalog.names_and_aliases())
+    def __init__(self, catalog_dir: Path, manifest: dict, limits: Limits = Limits(), password: str | None = None,
+                 catalog: Catalog | None = None) -> None:
+        # ``catalog``: the one this process loaded already from ``catalog_dir`` (the main process's)
+        self.catalog = catalog or load_catalog(catalog_dir, load_decisions(catalog_dir))
+        self.nlp = LazyProseModel(self.catalog.names_and_aliases())
         self.memo = MatchMemo(self.catalog.index)
         self.manifest, self.limits, self.password = manifest, limits, password
 
@@ -50,6 +51,25 @@ class FileReader:
         return {"rows": file_rows(extraction, matches), "warnings": list(extraction.warnings),
                 "refused": doc.message if doc.status == "refused" else "",
                 "needs_review": sum(1 for m in matches if m.needs_review)}
+
+
+class LazyProseModel:
+    """The prose model (``build_prose_nlp``), built when the first prose sentence is read.
+
+    Most lists have no sentence that names items, and importing spaCy and building the model
+    take longer (about 1.5 s) than reading one file: a run that reads one changed file, or an
+    explain of a table, should not pay it. Called like the model: ``nlp(text) -> Doc``.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self._nlp = None
+
+    def __call__(self, text: str):
+        if self._nlp is None:
+            from normalizers.find_in_prose import build_prose_nlp
+            self._nlp = build_prose_nlp(self.names)
+        return self._nlp(text)
 
 
 # The worker process's state, set once by the pool initializer (one per process, never shared):
@@ -81,9 +101,11 @@ class WorkerPool:
     the processes. ``jobs`` 0 = one per core.
     """
 
-    def __init__(self, jobs: int, catalog_dir: Path, manifest: dict, limits: Limits, password: str | None) -> None:
+    def __init__(self, jobs: int, catalog_dir: Path, manifest: dict, limits: Limits, password: str | None,
+                 catalog: Catalog | None = None) -> None:
         self.jobs = jobs or os.cpu_count() or 1
         self.args = (catalog_dir, manifest, limits, password)
+        self.catalog = catalog       # loaded by the main process: files read there use it
         self._pool: ProcessPoolExecutor | None = None
 
     def executor(self) -> ProcessPoolExecutor | None:
@@ -114,6 +136,7 @@ def read_all(tasks: list[tuple[str, str, str, ResultCache | None]], pool: Worker
     if executor is None:
         if tasks:
             _init_worker(*pool.args)
+            _WORKER.append(FileReader(*pool.args, catalog=pool.catalog))
         try:
             yield from map(_work, tasks)
         finally:

@@ -14,7 +14,21 @@ The stages, each a subpackage, import only from the ones listed before them:
 """
 from __future__ import annotations
 
-from pipeline.dataset.tables import load
-from pipeline.runner.runner import RunOptions, RunReport, discover_inputs, run
+import importlib
 
 __all__ = ["load", "run", "RunOptions", "RunReport", "discover_inputs"]
+
+# Each entry point is imported when first used (PEP 562): importing any part of the package (the
+# CLI, a stage) then costs only what that part needs, e.g. an unchanged run does not load pandas.
+_HOME = {"load": "pipeline.dataset.tables", "run": "pipeline.runner.runner", "RunOptions": "pipeline.runner.runner",
+         "RunReport": "pipeline.runner.runner", "discover_inputs": "pipeline.runner.runner"}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -27,7 +27,7 @@ from pipeline.core.files import default_catalog_dir
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import CatalogItem
 
-__all__ = ["Catalog", "load_catalog", "load_gazetteer", "read_tsv", "default_catalog_dir"]
+__all__ = ["Catalog", "load_catalog", "load_gazetteer", "catalog_fingerprint", "read_tsv", "default_catalog_dir"]
 
 REQUIRED_FILES = ("national.tsv", "local_items.tsv", "aliases.tsv", "bundles.tsv", "regions.tsv")
 
@@ -56,13 +56,19 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
                           hint=t("the catalog folder needs {files}", files=', '.join(REQUIRED_FILES))) from err
 
 
-def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = None) -> Catalog:
+def catalog_fingerprint(folder: Path) -> str:
+    """Hash of every ``*.tsv`` of the catalog folder (names and bytes): ``Catalog.fingerprint``, without loading it."""
     import hashlib
 
-    folder = Path(folder)
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.tsv")):
+    for path in sorted(Path(folder).glob("*.tsv")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = None) -> Catalog:
+    folder = Path(folder)
+    fingerprint = catalog_fingerprint(folder)
     items: list[CatalogItem] = []
     for row in read_tsv(folder / "national.tsv"):
         items.append(CatalogItem(row["code"], row["name"], code=row["code"], source=row.get("source", "")))
@@ -84,7 +90,7 @@ def load_catalog(folder: Path, decisions: dict[tuple[str, str], str] | None = No
     words = folder / "header_words.tsv"
     headers = HeaderVocabulary.load(words) if words.exists() else HeaderVocabulary.default()
     return Catalog(folder, tuple(sorted(items)), build_index(items, aliases, decisions), bundles,
-                   gazetteer, digest.hexdigest()[:16], tuple(a for a, _, _ in aliases), headers)
+                   gazetteer, fingerprint, tuple(a for a, _, _ in aliases), headers)
 
 
 def load_gazetteer(folder: Path) -> Gazetteer:

@@ -10,14 +10,20 @@ from pathlib import Path
 __all__ = ["atomic_write_bytes", "link_or_copy", "file_digest", "shipped_catalog_dir", "default_catalog_dir"]
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+
+    ``sync=False`` leaves out the fsync: for files in a staging folder, which is synced whole
+    before it is swapped in (``pipeline.dataset.staging``).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -1,7 +1,8 @@
 """Diff one local list against a baseline list (a city's against its province's).
 
 Input: the dataset's tables (``documents``, ``bundles``, ``scenarios``, ``items``) of the
-two documents, as ``DocFrames``; output: a ``ListDiff`` with sorted ``Finding`` records.
+two documents, as ``DocFrames`` (or ``DocRecords``, their rows as dicts); output: a ``ListDiff``
+with sorted ``Finding`` records.
 
 Steps: ``pair_bundles`` (national bundle, else name similarity) -> bundle findings ->
 per bundle pair ``pair_scenarios`` (or the whole bundle when a side lists no scenarios) ->
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from pipeline.core.i18n import N_, t
 from pipeline.diff.align import (
     BundleKeys,
@@ -24,16 +23,16 @@ from pipeline.diff.align import (
     pair_bundles,
     pair_scenarios,
 )
-from pipeline.diff.findings import DocFrames, Finding, ListDiff, Side
+from pipeline.diff.findings import DocFrames, DocRecords, Finding, ListDiff, Side, doc_records
 from pipeline.diff.findings import natural_key as _no_key
 from pipeline.diff.time_limits import compare_limits, parse_limit
 
-__all__ = ["diff_lists", "Finding", "ListDiff", "DocFrames"]
+__all__ = ["diff_lists", "Finding", "ListDiff", "DocFrames", "DocRecords"]
 
 _COMPARED_ROLES = {"required", "situational"}
 
 
-def _side(row: pd.Series, text_col: str) -> Side:
+def _side(row: dict, text_col: str) -> Side:
     return Side(str(row["source"]), *(int(row.get(c, 0) or 0) for c in ("page", "table", "row", "cell", "line")),
                 text=str(row.get(text_col, "")))
 
@@ -42,15 +41,15 @@ def _units(canonical_id: str) -> list[str]:
     return [u for u in str(canonical_id).split("+") if u]
 
 
-def _index_units(items: pd.DataFrame) -> dict[str, list[pd.Series]]:
-    out: dict[str, list[pd.Series]] = {}
-    for _, row in items.iterrows():
+def _index_units(items: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in items:
         for unit in _units(row["canonical_id"]):
             out.setdefault(unit, []).append(row)
     return out
 
 
-def _candidate_ids(row: pd.Series) -> set[str]:
+def _candidate_ids(row: dict) -> set[str]:
     ids = set(_units(row["canonical_id"]))
     ids |= {c.split("=")[0] for c in str(row.get("candidates", "")).split(";") if c}
     return ids
@@ -71,11 +70,11 @@ class _Scope:
     baseline_at: tuple[Side, ...] = ()
 
 
-def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names: dict[str, str],
+def _compare_units(scope: _Scope, local: list[dict], base: list[dict], names: dict[str, str],
                    limits: bool = False) -> list[Finding]:
     lu, bu = _index_units(local), _index_units(base)
-    l_flagged = [r for _, r in local.iterrows() if r["needs_review"]] if len(local) else []
-    b_flagged = [r for _, r in base.iterrows() if r["needs_review"]] if len(base) else []
+    l_flagged = [r for r in local if r["needs_review"]]
+    b_flagged = [r for r in base if r["needs_review"]]
     findings = []
     for unit in sorted(set(lu) | set(bu), key=_no_key):
         lrows, brows = lu.get(unit, []), bu.get(unit, [])
@@ -120,7 +119,7 @@ def _compare_units(scope: _Scope, local: pd.DataFrame, base: pd.DataFrame, names
     return findings
 
 
-def _compare_limits(common: dict, lrow: pd.Series, brow: pd.Series, flagged: bool) -> list[Finding]:
+def _compare_limits(common: dict, lrow: dict, brow: dict, flagged: bool) -> list[Finding]:
     local, base = parse_limit(lrow["target_limit"]), parse_limit(brow["target_limit"])
     verdict = compare_limits(local, base)
     if verdict not in ("slower", "no_promise", "not_comparable"):
@@ -143,10 +142,10 @@ def _label(no: str, name: str) -> str:
     return f"{no} {name}".strip()
 
 
-def _bundle_findings(local: DocFrames, base: DocFrames, keys: BundleKeys, names: dict[str, str],
+def _bundle_findings(local: DocRecords, base: DocRecords, keys: BundleKeys, names: dict[str, str],
                      aligned: list[dict]) -> list[Finding]:
-    lb = {str(r["bundle_no"]): r for _, r in local.bundles.iterrows()}
-    bb = {str(r["bundle_no"]): r for _, r in base.bundles.iterrows()}
+    lb = {str(r["bundle_no"]): r for r in local.bundles}
+    bb = {str(r["bundle_no"]): r for r in base.bundles}
     pairs, only_l, only_b = pair_bundles({k: str(r["bundle_name"]) for k, r in lb.items()},
                                          {k: str(r["bundle_name"]) for k, r in bb.items()}, keys)
     findings = []
@@ -156,7 +155,7 @@ def _bundle_findings(local: DocFrames, base: DocFrames, keys: BundleKeys, names:
         key = nat or ("L" if side == "local" else "B") + no
         label = _label(no, str(r["bundle_name"]))
         items = (local if side == "local" else base).items
-        n_items = int(((items["list_kind"] == "bundle") & (items["bundle_no"] == no)).sum()) if len(items) else 0
+        n_items = sum(1 for i in items if i["list_kind"] == "bundle" and i["bundle_no"] == no)
         findings.append(Finding(
             section="bundle", kind=kind, bundle=key, bundle_name=keys.names.get(nat, str(r["bundle_name"])),
             local_bundle=label if side == "local" else "", baseline_bundle=label if side == "base" else "",
@@ -178,12 +177,11 @@ def _bundle_findings(local: DocFrames, base: DocFrames, keys: BundleKeys, names:
     return findings
 
 
-def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, scope: _Scope,
+def _scenario_findings(local: DocRecords, base: DocRecords, lno: str, bno: str, scope: _Scope,
                        names: dict[str, str], aligned: list[dict]) -> list[Finding]:
-    def rows(doc: DocFrames, no: str) -> tuple[dict, pd.DataFrame]:
-        sc = doc.scenarios[(doc.scenarios["bundle_no"] == no)] if len(doc.scenarios) else doc.scenarios
-        it = doc.items[(doc.items["list_kind"] == "bundle") & (doc.items["bundle_no"] == no)] if len(doc.items) else doc.items
-        named = {str(r["scenario_code"]): r for _, r in sc.iterrows() if str(r["scenario_code"])}
+    def rows(doc: DocRecords, no: str) -> tuple[dict, list[dict]]:
+        it = [r for r in doc.items if r["list_kind"] == "bundle" and r["bundle_no"] == no]
+        named = {str(r["scenario_code"]): r for r in doc.scenarios if r["bundle_no"] == no and str(r["scenario_code"])}
         return named, it
     lsc, litems = rows(local, lno)
     bsc, bitems = rows(base, bno)
@@ -217,13 +215,19 @@ def _scenario_findings(local: DocFrames, base: DocFrames, lno: str, bno: str, sc
         aligned.append(dict(level="scenario", bundle=scope.bundle, local=ll, baseline=bl, how=how))
         s = _Scope("item", scope.bundle, scope.bundle_name, scope.local_bundle, scope.baseline_bundle, ll, bl,
                    (_side(lsc[lc], "scenario_name"),), (_side(bsc[bc], "scenario_name"),))
-        findings += _compare_units(s, litems[litems["scenario_code"] == lc], bitems[bitems["scenario_code"] == bc], names)
+        findings += _compare_units(s, [r for r in litems if r["scenario_code"] == lc],
+                                   [r for r in bitems if r["scenario_code"] == bc], names)
     return findings
 
 
-def diff_lists(local: DocFrames, base: DocFrames, keys: BundleKeys, names: dict[str, str],
+def diff_lists(local: DocFrames | DocRecords, base: DocFrames | DocRecords, keys: BundleKeys, names: dict[str, str],
                baseline_how: str = "") -> ListDiff:
-    """Every finding of ``local`` against ``base``; ``names`` maps canonical ids to catalog names."""
+    """Every finding of ``local`` against ``base``; ``names`` maps canonical ids to catalog names.
+
+    Either side may be given as ``DocRecords`` (``doc_records``), e.g. a baseline prepared once for
+    the many local lists compared with it.
+    """
+    local, base = doc_records(local), doc_records(base)
     findings: list[Finding] = []
     aligned: list[dict] = []
     notes: list[str] = []
@@ -240,7 +244,7 @@ def diff_lists(local: DocFrames, base: DocFrames, keys: BundleKeys, names: dict[
     for kind in ("speedup", "hotlist"):
         if kind in lk and kind in bk:
             scope = _Scope(kind, "", "", "", "", "", "")
-            findings += _compare_units(scope, local.items[local.items["list_kind"] == kind],
-                                       base.items[base.items["list_kind"] == kind], names, limits=kind == "speedup")
+            findings += _compare_units(scope, [r for r in local.items if r["list_kind"] == kind],
+                                       [r for r in base.items if r["list_kind"] == kind], names, limits=kind == "speedup")
     return ListDiff(local.document, base.document, baseline_how, tuple(sorted(findings, key=Finding.sort_key)),
                     tuple(notes), tuple(aligned))

@@ -13,8 +13,8 @@ import pandas as pd
 
 from pipeline.dataset.csv_chunks import source_spans
 
-__all__ = ["Side", "Finding", "ListDiff", "DocFrames", "document_frames", "SourceSlices", "SECTIONS", "KINDS",
-           "natural_key"]
+__all__ = ["Side", "Finding", "ListDiff", "DocFrames", "DocRecords", "doc_records", "document_frames", "SourceSlices",
+           "SECTIONS", "KINDS", "natural_key"]
 
 SECTIONS = ("bundle", "scenario", "item", "speedup", "hotlist")
 KINDS = ("missing", "added", "role_changed", "slower", "no_promise", "not_comparable", "unsure")
@@ -81,6 +81,43 @@ class DocFrames:
 
 
 @dataclass(frozen=True)
+class DocRecords:
+    """One document's rows as plain dicts (column -> value): what ``diff_lists`` reads.
+
+    Made from ``DocFrames`` by ``doc_records`` once per document, so that comparing many local
+    lists with one baseline converts the baseline once (rows of a DataFrame read one by one cost
+    a hundred times more than dicts).
+    """
+
+    document: dict
+    bundles: tuple[dict, ...]
+    scenarios: tuple[dict, ...]
+    items: tuple[dict, ...]
+
+    @property
+    def source(self) -> str:
+        return str(self.document["source"])
+
+    def list_kinds(self) -> set[str]:
+        return {r["list_kind"] for r in self.items}
+
+
+def doc_records(doc: DocFrames | DocRecords) -> DocRecords:
+    """``DocFrames`` -> ``DocRecords`` (records are returned as they are)."""
+    if isinstance(doc, DocRecords):
+        return doc
+    return DocRecords(doc.document, _records(doc.bundles), _records(doc.scenarios), _records(doc.items))
+
+
+def _records(frame: pd.DataFrame) -> tuple[dict, ...]:
+    """``frame.to_dict("records")``, column by column (Arrow-backed columns box each value slowly there)."""
+    if not len(frame):
+        return ()
+    names = list(frame.columns)
+    return tuple(dict(zip(names, values)) for values in zip(*(frame[n].tolist() for n in names)))
+
+
+@dataclass(frozen=True)
 class ListDiff:
     local: dict
     baseline: dict | None
@@ -124,6 +161,7 @@ class SourceSlices:
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         self.documents = {r["source"]: r for r in frames["documents"].fillna("").to_dict("records")}
         self.tables, self.spans, self.empty = {}, {}, {}
+        self._arrow = None
         for name in ("bundles", "scenarios", "items"):
             table = frames.get(name)
             if table is None or table.empty:
@@ -138,6 +176,20 @@ class SourceSlices:
             self.spans[name] = {s: (a, b) for s, a, b in spans}
             # as document_frames slices: a source without rows gets the table's columns, no rows
             self.empty[name] = table.iloc[:0].fillna("").reset_index(drop=True)
+
+    def records(self, source: str) -> DocRecords:
+        """``doc_records(self.document_frames(source))``, read from Arrow tables made once (5× faster)."""
+        if source not in self.documents:
+            raise KeyError(f"{source} is not among the documents ({', '.join(sorted(self.documents))})")
+        if self._arrow is None:
+            import pyarrow as pa
+            self._arrow = {name: pa.Table.from_pandas(table.fillna(""), preserve_index=False)
+                           for name, table in self.tables.items() if table is not None}
+
+        def part(name: str) -> tuple[dict, ...]:
+            span = self.spans[name].get(source)
+            return tuple(self._arrow[name].slice(span[0], span[1] - span[0]).to_pylist()) if span else ()
+        return DocRecords(self.documents[source], part("bundles"), part("scenarios"), part("items"))
 
     def document_frames(self, source: str) -> DocFrames:
         if source not in self.documents:

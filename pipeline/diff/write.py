@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
+from concurrent.futures import Executor
+from typing import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +25,7 @@ import pandas as pd
 from pipeline.core.files import atomic_write_bytes, link_or_copy
 from pipeline.core.i18n import N_, Translator
 from pipeline.dataset.staging import CACHE_DIR_NAME
-from pipeline.diff.align import national_bundle_keys
+from pipeline.diff.align import BundleKeys, national_bundle_keys
 from pipeline.diff.baseline import COMPARED_KINDS, LOCAL_LEVELS, Baselines, safe_stem
 from pipeline.diff.compare import diff_lists
 from pipeline.diff.findings import ListDiff, SourceSlices, document_frames
@@ -50,15 +53,16 @@ def diff_pair(frames_local: dict[str, pd.DataFrame], local: str, frames_base: di
     return diff, list(keys.warnings)
 
 
-def write_diff(diff: ListDiff, diffs_dir: Path, stem: str, tr: Translator | None = None) -> list[str]:
-    """Write ``<stem>.json`` (English, for programs), ``.md`` and ``.xlsx`` (in ``tr``'s language); their names."""
+def write_diff(diff: ListDiff, diffs_dir: Path, stem: str, tr: Translator | None = None, sync: bool = True) -> list[str]:
+    """Write ``<stem>.json`` (English, for programs), ``.md`` and ``.xlsx`` (in ``tr``'s language); their names
+    (``sync``: see ``atomic_write_bytes``)."""
     tr = tr or Translator()
     diffs_dir = Path(diffs_dir)
     names = [f"{stem}.json", f"{stem}.md"]
-    atomic_write_bytes(diffs_dir / names[0], diff_to_json_bytes(diff))
-    atomic_write_bytes(diffs_dir / names[1], render_markdown(diff, tr).encode("utf-8"))
+    atomic_write_bytes(diffs_dir / names[0], diff_to_json_bytes(diff), sync)
+    atomic_write_bytes(diffs_dir / names[1], render_markdown(diff, tr).encode("utf-8"), sync)
     names.append(f"{stem}.xlsx")
-    atomic_write_bytes(diffs_dir / names[2], render_xlsx(diff, tr))
+    atomic_write_bytes(diffs_dir / names[2], render_xlsx(diff, tr), sync)
     return names
 
 
@@ -130,21 +134,34 @@ def _compared_kinds(doc: dict) -> set[str]:
     return {k for k in str(doc.get("list_kinds", "") or "").split(";") if k in COMPARED_KINDS}
 
 
+# below this many diffs to make, handing them to worker processes costs more than it saves
+PARALLEL_FROM = 24
+# diffs per task of a worker (all against one baseline, whose rows travel once per task)
+_BATCH = 16
+
+
 def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
                     manifest: dict[str, dict[str, str]] | None = None, reuse: DiffReuse | None = None,
-                    tr: Translator | None = None) -> list[str]:
+                    tr: Translator | None = None, pool: Callable[[], Executor | None] | None = None,
+                    sync: bool = True) -> list[str]:
     """Diff every city/district document against its baseline; write ``out_dir/diffs/``. Returns warnings.
 
-    With ``reuse``, a diff whose inputs did not change is linked from the previous run.
+    With ``reuse``, a diff whose inputs did not change is linked from the previous run. With
+    ``pool`` (called when there are enough diffs to make, it returns an executor of worker
+    processes, or None), the diffs are made and written by its workers in batches that share a
+    baseline; the files and the index are the same either way.
+    ``sync=False``: the files are not fsynced one by one (a staging folder, synced whole).
     """
     diffs_dir = Path(out_dir) / DIFFS_FOLDER
     diffs_dir.mkdir(parents=True, exist_ok=True)
     docs = frames["documents"].fillna("").sort_values("source", kind="mergesort")
     baselines = Baselines(docs, manifest)
-    slices: SourceSlices | None = None
-    keys, names = None, None
+    keys: BundleKeys | None = None
     warnings: set[str] = set()
-    rows, taken = [], set()
+    rows: list[dict | None] = []
+    todo: dict[str | None, list[tuple[int, str, str, str]]] = {}    # baseline -> (index, local, how, stem)
+    pending: list[tuple[int, str, str | None, list[str]]] = []      # index, stem, key, warnings
+    taken: set[str] = set()
     for doc in docs.to_dict("records"):
         if doc["status"] == "refused":
             continue
@@ -159,27 +176,75 @@ def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
         entry = reuse.take(key, stem, diffs_dir) if reuse else None
         if entry is not None:
             row, mine = entry["row"], list(entry["warnings"])
+            if reuse:
+                reuse.keep(stem, key, row, mine)
+            warnings.update(mine)
+            rows.append(row)
+            continue
+        keys = keys or national_bundle_keys(catalog.bundles)
+        mine = [baseline.warning] if baseline.warning else []
+        if baseline.source is None:
+            if "no provincial list" in baseline.how or "no region" in baseline.how:
+                mine.append(f"{doc['source']}: {baseline.how}")
         else:
-            slices = slices or SourceSlices(frames)
-            keys, names = keys or national_bundle_keys(catalog.bundles), names or item_names(catalog)
-            mine = [baseline.warning] if baseline.warning else []
-            if baseline.source is None:
-                diff = ListDiff(slices.document_frames(doc["source"]).document, None, baseline.how,
-                                notes=(baseline.how,))
-                if "no provincial list" in baseline.how or "no region" in baseline.how:
-                    mine.append(f"{doc['source']}: {baseline.how}")
-            else:
-                diff = diff_lists(slices.document_frames(doc["source"]), slices.document_frames(baseline.source),
-                                  keys, names, baseline.how)
-                mine += list(keys.warnings)
-            row = _index_row(diff, write_diff(diff, diffs_dir, stem, tr))
-        if reuse:
-            reuse.keep(stem, key, row, mine)
-        warnings.update(mine)
-        rows.append(row)
+            mine += list(keys.warnings)
+        todo.setdefault(baseline.source, []).append((len(rows), doc["source"], baseline.how, stem))
+        pending.append((len(rows), stem, key, mine))
+        rows.append(None)
+    if todo:
+        made = _make_diffs(frames, todo, keys, item_names(catalog), diffs_dir, pool, sync,
+                           (tr or Translator()).lang)
+        for i, stem, key, mine in pending:
+            rows[i] = made[i]
+            if reuse:
+                reuse.keep(stem, key, rows[i], mine)
+            warnings.update(mine)
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     text = index.to_csv(index=False, lineterminator="\n")
-    atomic_write_bytes(diffs_dir / "index.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    atomic_write_bytes(diffs_dir / "index.csv", b"\xef\xbb\xbf" + text.encode("utf-8"), sync)
     if reuse:
         reuse.save(out_dir)
     return sorted(warnings)
+
+
+def _make_diffs(frames: dict[str, pd.DataFrame], todo: dict[str | None, list[tuple[int, str, str, str]]],
+                keys: BundleKeys, names: dict[str, str], diffs_dir: Path,
+                pool: Callable[[], Executor | None] | None, sync: bool, lang: str) -> dict[int, dict]:
+    """Make and write the diffs of ``todo`` (baseline -> locals); index rows by position."""
+    slices = SourceSlices(frames)
+
+    def batches():
+        for base, locals_ in todo.items():
+            base_rows = slices.records(base) if base is not None else None    # once per baseline
+            for start in range(0, len(locals_), _BATCH):
+                yield (base_rows, [(i, slices.records(local) if base is not None else slices.documents[local], how,
+                                    stem) for i, local, how, stem in locals_[start:start + _BATCH]],
+                       keys, names, str(diffs_dir), sync, lang)
+    executor = pool() if pool is not None and sum(map(len, todo.values())) >= PARALLEL_FROM else None
+    results = _in_order(executor, _diff_batch, batches()) if executor is not None else map(_diff_batch, batches())
+    return {i: row for batch in results for i, row in batch}
+
+
+def _in_order(pool: Executor, fn, tasks, ahead: int = 8):
+    """``pool.map(fn, tasks)`` with at most ``ahead`` tasks handed out at a time (their rows stay few in memory)."""
+    queue: deque = deque()
+    for task in tasks:
+        queue.append(pool.submit(fn, task))
+        if len(queue) >= ahead:
+            yield queue.popleft().result()
+    while queue:
+        yield queue.popleft().result()
+
+
+def _diff_batch(batch) -> list[tuple[int, dict]]:
+    """Diffs of some local lists against one baseline (None: no baseline), written; their index rows."""
+    base, locals_, keys, names, diffs_dir, sync, lang = batch
+    tr = Translator(lang)
+    out = []
+    for i, local, how, stem in locals_:
+        if base is None:
+            diff = ListDiff(local, None, how, notes=(how,))
+        else:
+            diff = diff_lists(local, base, keys, names, how)
+        out.append((i, _index_row(diff, write_diff(diff, Path(diffs_dir), stem, tr, sync))))
+    return out

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline.core.files import atomic_write_bytes, file_digest
 from pipeline.dataset.staging import CACHE_DIR_NAME, owned_files
-from pipeline.dataset.tables import BASE_TABLES, load_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PreviousRun", "RUN_RECORD"]
 
@@ -58,6 +59,7 @@ class PreviousRun:
 
     def base_frames(self, sources: set[str]) -> dict[str, pd.DataFrame] | None:
         """The previous run's rows of ``sources`` per base table; None when a Parquet file is not the one written."""
+        from pipeline.dataset.tables import BASE_TABLES, load_table   # pandas: not needed by an unchanged run
         frames = {}
         for name in BASE_TABLES:
             path = self.out_dir / f"{name}.parquet"
@@ -72,6 +74,7 @@ class PreviousRun:
 
     def save(self, folder: Path, key: str, report: dict, files: dict[str, dict], csv_chunks: dict[str, list]) -> None:
         """Write the record of the run whose dataset is in ``folder`` (the staging folder)."""
+        from pipeline.dataset.tables import BASE_TABLES
         tables = {name: file_digest(Path(folder) / f"{name}.parquet") for name in BASE_TABLES}
         data = {"key": key, "report": report, "files": files, "tables": tables, "csv_chunks": csv_chunks}
         (Path(folder) / CACHE_DIR_NAME).mkdir(exist_ok=True)

@@ -18,24 +18,20 @@ the bytes are those of a full run.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.manifest import load_manifest
-from pipeline.catalog.reference import load_catalog
+from pipeline.catalog.reference import catalog_fingerprint, load_catalog
 from pipeline.core.files import default_catalog_dir
 from pipeline.core.i18n import DEFAULT_LANG, N_, Translator, t
 from pipeline.core.limits import Limits
-from pipeline.dataset.csv_chunks import CsvReuse
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
-from pipeline.dataset.tables import frames_from_rows, write_tables
-from pipeline.diff.write import DiffReuse, write_all_diffs
-from pipeline.report.html import REPORT_FOLDER, write_report
 from pipeline.runner.cache import ResultCache, code_version, entry_key
 from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
-from pipeline.runner.workers import FileReader, read_all
 
 __all__ = ["RunOptions", "RunReport", "run", "discover_inputs", "DiscoveredInputs", "SKIPPED_KINDS", "DEFAULT_RAW"]
 
@@ -69,6 +65,8 @@ class RunReport:
     reused: int = 0                   # files whose cached result was used
     skipped: tuple[str, ...] = ()     # files beside the lists that are no document (notes, JSON, images …)
     report: str = ""                  # the HTML audit report's index page, when one was written
+    # seconds per stage of this run (start, read, write, diff, commit), for benchmarks; not part of its result
+    stages: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def exit_code(self) -> int:
@@ -161,24 +159,37 @@ def relative_name(path: Path, root: Path) -> str:
 
 
 def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
-    catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
+    clock = _Clock()
+    fingerprint = catalog_fingerprint(options.catalog_dir)     # the catalog itself is loaded when files are read
     manifest = load_manifest(options.manifest or options.root / "manifest.tsv")
     staging = Staging(options.out_dir)
+    pool = None
     try:
         cache = _cache(options, staging) if options.use_cache else None
         # what else decides a file's result: the code, the limits and (its hash) the password
         code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}".encode()).hexdigest()
         files = sorted(((p, relative_name(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
         order = [rel for _, rel in files]
-        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), catalog.fingerprint,
-                          code) for path, rel in files]
-        run_key = _run_key(order, keys, catalog.fingerprint, f"{code}|{options.lang}")
+        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), fingerprint, code)
+                for path, rel in files]
+        run_key = _run_key(order, keys, fingerprint, f"{code}|{options.lang}")
         # the run that wrote out/ builds the next one, unless the cache lives elsewhere (it may serve several out/)
         previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
         unchanged = previous.report_if_unchanged(run_key) if previous else None
         if unchanged is not None:       # same files, catalog and code as the run that wrote out/
+            clock.lap("start")
             return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs),
-                             report=_report_path(options.out_dir))
+                             stages=clock.stages, report=_report_path(options.out_dir))
+        # imported here, not above: an unchanged run returns before it needs them, and importing
+        # pandas and the readers takes longer than all the rest of such a run
+        from pipeline.dataset.csv_chunks import CsvReuse
+        from pipeline.dataset.tables import frames_from_rows, write_tables
+        from pipeline.diff.write import DiffReuse, write_all_diffs
+        from pipeline.report.html import write_report
+        from pipeline.runner.workers import FileReader, WorkerPool, read_all
+
+        catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
+        pool = WorkerPool(options.jobs, options.catalog_dir, manifest, options.limits, options.password, catalog)
         kept = previous.unchanged(order, keys) if previous else set()
         base = previous.base_frames(kept) if kept else None
         if base is None:
@@ -191,7 +202,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                  if i not in stored and rel not in kept]
         tr = Translator(options.lang)
         progress = Progress(len(files) - len(kept), options.progress, tr)
-        fresh = read_all(tasks, options.jobs, options.catalog_dir, manifest, options.limits, options.password)
+        clock.lap("start")
+        fresh = read_all(tasks, pool)
         figures_of: dict[str, dict] = {rel: previous.files[rel] for rel in kept}
         fallback: list[FileReader] = []
 
@@ -201,7 +213,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                     continue
                 payload = cache.get(keys[i]) if i in stored else next(fresh)
                 if payload is None:    # an entry that vanished or was damaged since: read the file here
-                    fallback[:] = fallback or [FileReader(options.catalog_dir, manifest, options.limits, options.password)]
+                    fallback[:] = fallback or [FileReader(options.catalog_dir, manifest, options.limits, options.password,
+                                                             catalog)]
                     payload = fallback[0].payload(files[i][0], files[i][1])
                     cache.put(keys[i], payload)
                 figures_of[rel] = {"key": keys[i], "mentions": len(payload["rows"]["items"]),
@@ -212,13 +225,16 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
 
         frames = frames_from_rows(payloads(), base)
         progress.close()
+        clock.lap("read")
         file_keys = dict(zip(order, keys))
         csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {}, file_keys)
         csv_records = write_tables(frames, staging.path, csv_reuse)
-        # diffs are reused from the out/ they were written to
+        clock.lap("write")
+        # diffs are reused from the out/ they were written to; the staging folder is synced whole at commit
         reuse = DiffReuse(options.out_dir, file_keys, options.lang) if previous is not None else None
-        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, tr)
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, tr, pool.executor, sync=False)
         write_report(staging.path, frames, catalog, tr)
+        clock.lap("diff")
         per_file = [figures_of[rel] for rel in order]
         figures = dict(documents=len(order), mentions=sum(f["mentions"] for f in per_file),
                        needs_review=sum(f["needs_review"] for f in per_file),
@@ -227,14 +243,30 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         if previous is not None:
             previous.save(staging.path, run_key, figures, figures_of, csv_records)
         staging.commit()
+        clock.lap("commit")
     finally:
+        if pool is not None:
+            pool.close()
         staging.abandon()
     return RunReport(**figures, out_dir=str(options.out_dir), reused=len(stored) + len(kept), skipped=_skipped(inputs),
-                     report=_report_path(options.out_dir))
+                     stages=clock.stages, report=_report_path(options.out_dir))
+
+
+class _Clock:
+    """Seconds per stage: ``lap(name)`` books the time since the last lap to ``name``."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def _report_path(out_dir) -> str:
-    path = Path(out_dir) / REPORT_FOLDER / "index.html"
+    path = Path(out_dir) / "report" / "index.html"      # pipeline.report.html.REPORT_FOLDER (not imported: pandas)
     return str(path) if path.is_file() else ""
 
 

@@ -7,11 +7,21 @@ import pytest
 
 from extractors import extract_rows as extract_pdf_rows  # the dispatcher hands scans to OCR
 from pipeline.core.errors import ConfigError, UnreadableInput
+from pipeline.core.limits import Deadline, Limits
 from tests.conftest import CATALOG
 from tests.extractors.expected_rows import FIXTURES
 
 SCANS = FIXTURES / "scans"
 MANIFEST = json.loads((SCANS / "manifest.json").read_text(encoding="utf-8"))
+
+# The suite runs on shared machines (5 agents on 2 cores): OCR of a 7-page scan can take longer there than
+# the per-file limit of a run (the limit has its own tests); these tests are about reading.
+PATIENT = Limits(max_seconds_per_file=3600)
+
+
+def _patient(rel: str) -> Deadline:
+    return Deadline(PATIENT, rel)
+
 
 ocr = pytest.importorskip("extractors.ocr", reason="the OCR extra is not installed (pip install '.[ocr]')")
 needs_tesseract = pytest.mark.skipif(not ocr.tesseract_available(),
@@ -50,7 +60,7 @@ def qingdao_rows():
     if not ocr.tesseract_available():
         pytest.skip("tesseract with chi_sim is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
     path = SCANS / "bundle_qingdao_merged_cells.scan300.pdf"
-    return list(extract_pdf_rows(path, path.name))   # through the PDF extractor: the wire-in is tested too
+    return list(extract_pdf_rows(path, path.name, deadline=_patient(path.name)))   # the wire-in is tested too
 
 
 @needs_tesseract
@@ -110,7 +120,7 @@ def test_a_scanned_list_meets_the_gold_floors(tmp_path, golds, scan):
     from pipeline.evaluate.score import score_items
     from pipeline.runner.runner import RunOptions, run
     path = SCANS / scan
-    report = run([path], RunOptions(out_dir=tmp_path, catalog_dir=CATALOG, root=SCANS))
+    report = run([path], RunOptions(out_dir=tmp_path, catalog_dir=CATALOG, root=SCANS, limits=PATIENT))
     assert not report.refused
     items = load(tmp_path)["items"]
     s = score_items(items, golds[MANIFEST[path.name]["made_from"]])
@@ -223,7 +233,7 @@ def test_a_scanned_prose_list_at_200_dpi_keeps_its_second_attachment_and_loses_i
 def test_items_found_in_scanned_prose_carry_their_line_confidence(catalog):
     from pipeline.reading.document import rows_to_extraction
     path = SCANS / "prose_zibo_numbered_items.scan300.pdf"
-    rows = list(extract_pdf_rows(path, path.name))
+    rows = list(extract_pdf_rows(path, path.name, deadline=_patient(path.name)))
     mentions = rows_to_extraction(rows, path.name, catalog).mentions
     assert len(mentions) >= 13 and all(m.where.table == 0 for m in mentions)
     assert all(0 < m.ocr_confidence < 1.0 for m in mentions), "every line was read by OCR"

@@ -95,7 +95,8 @@ class OcrSettings:
         (pipeline.bench.ocr); Tesseract reads 10.5 pt text well from about 200 dpi on.
     psm: Tesseract page segmentation mode; 6 (one uniform block) read the blanked table
         pages best (TOOLCHAIN: 0.97 char accuracy against 0.95 with the default).
-    max_skew: largest page rotation (degrees) that deskew corrects.
+    max_skew: largest page rotation (degrees) that deskew corrects; 3.5: pages tilted 3 degrees (the
+        tilt_3deg family of the degraded scans' tuning half) were not straightened at 2 and lost their tables.
     min_line_confidence: a text line outside tables read with less confidence (0..1) is a
         speck or a stamp, not text, and is dropped.
     space_share: a gap wider than this share of the line height is printed as a space.
@@ -118,7 +119,7 @@ class OcrSettings:
     dpi: int = 300
     lang: str = "chi_sim"
     psm: int = 6
-    max_skew: float = 2.0
+    max_skew: float = 3.5
     min_line_confidence: float = 0.5
     space_share: float = 0.6
     wrap_slack: float = 1.0

@@ -70,7 +70,11 @@ def score_rows(rows: list, rel: str, gold: dict, catalog, unsure: float | None =
     from pipeline.dataset.tables import file_rows, frames_from_rows
     from pipeline.evaluate.score import score_items
     from pipeline.reading.document import rows_to_extraction
-    extraction = rows_to_extraction(rows, rel, catalog)
+    from pipeline.core.errors import PipelineError
+    try:
+        extraction = rows_to_extraction(rows, rel, catalog)
+    except PipelineError:   # no list found in what OCR read: nothing recovered
+        return score_items(frames_from_rows([])["items"], gold)
     unsure = OCR_UNSURE if unsure is None else unsure
     checked = OCR_CHECKED if checked is None else checked
     matches = []
@@ -122,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "renshe-ocr-degraded")
     parser.add_argument("--no-tesseract-only", action="store_true", help="skip the Tesseract-only reading")
     parser.add_argument("--sweep", action="store_true", help="try review thresholds on the half measured")
+    parser.add_argument("--base-only", action="store_true",
+                        help="only the Baiyin scan of each family (printed codes; half the pages)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     from extractors.ocr.ppocr import ppocr_available
@@ -132,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n, f in FAMILIES.items() if (args.half == "all" or f.half == args.half)
              and (not args.only or n in args.only.split(","))]
     args.work.mkdir(parents=True, exist_ok=True)
-    scans = {n: write_family(n, args.work / "scans") for n in names}
+    scans = {n: write_family(n, args.work / "scans")[:1 if args.base_only else None] for n in names}
     engines = (["auto"] if ppocr_available() else []) + ([] if args.no_tesseract_only else ["tesseract"])
-    jobs = [(str(p), e, str(args.work)) for e in engines for n in names for p, _, _ in scans[n]]
+    jobs = [(str(p), e, str(args.work)) for n in names for p, _, _ in scans[n] for e in engines]
     with ProcessPoolExecutor(args.workers) as pool:
         read = dict(zip([(j[0], j[1]) for j in jobs], pool.map(read_scan_rows, jobs)))
     catalog = load_catalog(REPO / "raw" / "catalog")

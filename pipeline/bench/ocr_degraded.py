@@ -35,11 +35,15 @@ BUCKETS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 1.01)
 __all__ = ["read_scan_rows", "score_rows", "main"]
 
 
-def read_scan_rows(job: tuple[str, str, str]) -> tuple[list, float, int]:
-    """(rows, seconds, pages) of one scan read with ``engines`` ("auto" or "tesseract"); cached in ``work``."""
-    path, engines, work = job
+def read_scan_rows(job: tuple[str, str, str, bool]) -> tuple[list, float, int]:
+    """(rows, seconds, pages) of one scan read with ``engines`` ("auto" or "tesseract"); cached in ``work``
+    (``any_version``: the newest reading kept, whatever code made it)."""
+    path, engines, work, any_version = job
     from extractors.ocr.read_scan import OcrSettings, extract_rows
     cached = Path(work) / f"{Path(path).stem}.{engines}.{_reader_version()}.pkl"
+    older = sorted(Path(work).glob(f"{Path(path).stem}.{engines}.*.pkl"), key=lambda p: p.stat().st_mtime)
+    if any_version and older:
+        cached = older[-1]
     if cached.exists():
         return pickle.loads(cached.read_bytes())
     import pypdfium2 as pdfium
@@ -126,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "renshe-ocr-degraded")
     parser.add_argument("--no-tesseract-only", action="store_true", help="skip the Tesseract-only reading")
     parser.add_argument("--sweep", action="store_true", help="try review thresholds on the half measured")
+    parser.add_argument("--any-version", action="store_true",
+                        help="use readings kept by an earlier version of the reader (to try thresholds)")
     parser.add_argument("--base-only", action="store_true",
                         help="only the Baiyin scan of each family (printed codes; half the pages)")
     args = parser.parse_args(argv)
@@ -140,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     scans = {n: write_family(n, args.work / "scans")[:1 if args.base_only else None] for n in names}
     engines = (["auto"] if ppocr_available() else []) + ([] if args.no_tesseract_only else ["tesseract"])
-    jobs = [(str(p), e, str(args.work)) for n in names for p, _, _ in scans[n] for e in engines]
+    jobs = [(str(p), e, str(args.work), args.any_version) for n in names for p, _, _ in scans[n] for e in engines]
     with ProcessPoolExecutor(args.workers) as pool:
         read = dict(zip([(j[0], j[1]) for j in jobs], pool.map(read_scan_rows, jobs)))
     catalog = load_catalog(REPO / "raw" / "catalog")

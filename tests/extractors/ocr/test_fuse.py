@@ -45,6 +45,7 @@ def test_agreement_raises_and_disagreement_lowers_the_confidence():
     words = fuse_line("2.4.2就来登记", 0.9, "2.4.2就业登记", 0.999)
     code = fuse_line("2.4.2就业登记", 0.9, "2.4.3就业登记", 0.999)
     assert same.confidence == 0.97 and same.engine == "ppocr+tesseract"
+    assert fuse_line("就业登记", 0.9, "就业登记", 0.99999).confidence < 1.0, "1.0 means not read by OCR"
     assert words.confidence < 0.8, "one character in four read two ways"
     assert code.confidence <= LEAD_DISAGREES, "a code read two ways is never sure"
 

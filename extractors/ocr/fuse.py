@@ -89,8 +89,9 @@ def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float) -> 
             p_plain = _drop_digits(p_plain, extra)
         leads_agree = t_digits == p_digits or fused
         # the same digits: PP-OCR's punctuation (it reads the full stop of "2." that Tesseract skips, "①11.5"),
-        # the rings as found in the image
-        lead = rings + p_plain if leads_agree else t_lead
+        # the rings as found in the image; Tesseract lost the digits ("① .职工…" for "①1.1.5职工…"): PP-OCR's
+        # digits after the rings, but unsure (leads_agree stays False)
+        lead = rings + p_plain if leads_agree or (not t_digits and p_digits) else t_lead
     else:
         lead = p_lead
         leads_agree = not p_digits

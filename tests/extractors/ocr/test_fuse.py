@@ -79,3 +79,8 @@ def test_a_renumbered_circled_line_keeps_its_confidence():
     assert [ln.text[0] for ln in renumbered] == ["①", "②"]
     assert [ln.confidence for ln in renumbered] == [0.95, 0.4]
     assert _cell_confidence(Cell(0, 300, renumbered)) < 0.8, "the weak line pulls the cell down"
+
+
+def test_digits_tesseract_lost_come_from_ppocr_but_unsure():
+    fused = fuse_line("① .职工参保登记", 0.9, "①1.1.5职工参保登记", 0.99)
+    assert fused.text == "①1.1.5职工参保登记" and fused.confidence <= LEAD_DISAGREES

@@ -13,7 +13,8 @@
 Before anything is parsed it refuses, each with a message naming the file, the reason and what
 to do: empty files, files over the size limit, zip bombs, images, archives, other Office files,
 and files whose name claims a binary format (.pdf, .docx, .xlsx …) that their bytes are not.
-A scanned PDF (page images, no text layer) goes to the OCR reader when it can run here.
+A scanned PDF (page images, no text layer), and one whose fonts have no Unicode map ("(cid:N)"),
+goes to the OCR reader when it can run here.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.limits import Deadline, Limits, check_file_size, check_zip_members
 from pipeline.core.records import Row
 
-__all__ = ["extract_rows", "sniff_format", "FORMATS"]
+__all__ = ["extract_rows", "sniff_format", "FORMATS", "ocr_reader", "available_engines"]
 
 # What sniff_format answers; each has a reader (doc, rtf and odt through LibreOffice).
 FORMATS = ("doc", "docx", "html", "mht", "ods", "odt", "ofd", "pdf", "rtf", "txt", "xls", "xlsx")
@@ -195,7 +196,7 @@ def extract_rows(path: Path, rel: str, settings: object | None = None, *, deadli
     from extractors import pdf
     try:
         return pdf.extract_rows(path, rel, *extra, deadline=deadline, password=password, headers=headers)
-    except pdf.ScannedPdf:
+    except (pdf.ScannedPdf, pdf.UnmappedFonts):   # page images, or text as (cid:N): the rendered pages are read
         ocr = ocr_reader()
         if ocr is None:
             raise
@@ -209,3 +210,13 @@ def ocr_reader():
     except ImportError:
         return None
     return ocr if ocr.tesseract_available() else None
+
+
+def available_engines() -> tuple[str, ...]:
+    """The OCR engines that can run here, sorted ("ppocr", "tesseract"; () without the OCR extra).
+    Part of the result cache's key: a file refused for want of OCR is read once OCR is installed."""
+    try:
+        from extractors import ocr
+    except ImportError:
+        return ()
+    return ocr.available_engines()

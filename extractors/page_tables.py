@@ -9,9 +9,9 @@ text, with empty cells at a page top in merged columns read as covered (``None``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from extractors.pdf_lines import Cell, Line, lines_to_text, list_label
+from extractors.pdf_lines import Cell, lines_to_text, list_label
 from pipeline.core.cell_kinds import SCENARIO
 
 __all__ = ["PAGE_NUMBER", "PageTable", "stitch_page_breaks", "drop_repeated_headers", "fill_merged"]
@@ -113,8 +113,8 @@ def _join_cut_row(table: PageTable, top: list[Cell | None]) -> None:
         target = _anchor_above(table, c)   # text of a merged cell goes to its first row
         if target is not None:
             shift = target.x0 - cell.x0
-            target.lines += [Line(ln.text, ln.x0 + shift, ln.x1 + shift, ln.top,
-                                   [(a + shift, b + shift) for a, b in ln.boxes], ln.size, ln.page)
+            target.lines += [replace(ln, x0=ln.x0 + shift, x1=ln.x1 + shift,
+                                     boxes=[(a + shift, b + shift) for a, b in ln.boxes])
                              for ln in cell.lines]
 
 

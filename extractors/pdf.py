@@ -4,8 +4,9 @@ Steps, in order:
 1. ``open_pdf``: damaged files are refused with `UnreadableInput`, encrypted ones without
    the right password with `EncryptedInput`, files with more pages than ``Limits.max_pages``
    with `LimitExceeded`, and scanned files (no text layer) or files whose fonts have no
-   Unicode map (text comes out as "(cid:N)") with `NeedsOcr`; ``extract_rows`` hands
-   scanned files to `extractors.ocr` when Tesseract is installed.
+   Unicode map (text comes out as "(cid:N)") with `NeedsOcr` (`ScannedPdf`, `UnmappedFonts`); the
+   format dispatcher hands both to `extractors.ocr` when OCR can run here (the pages are rendered
+   and read, whatever their text layer says).
 2. ``page_to_tables``: ruled tables from pdfplumber's ``find_tables``; every character is
    placed in the grid cell (merged cells included) under its centre, and the characters of
    a cell are grouped into printed lines that remember their left and right ends
@@ -44,6 +45,7 @@ from extractors.page_tables import (
 from extractors.pdf_lines import Cell, Line, chars_to_lines
 from extractors.pdf_unruled import words_to_table
 from pipeline.core.errors import (
+    HINT_INSTALL_OCR,
     ConfigError,
     EncryptedInput,
     NeedsOcr,
@@ -54,7 +56,7 @@ from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.limits import Deadline, Limits, check_page_count
 from pipeline.core.records import Provenance, Row
 
-__all__ = ["extract_rows", "PdfSettings", "ScannedPdf", "debug_page"]
+__all__ = ["extract_rows", "PdfSettings", "ScannedPdf", "UnmappedFonts", "debug_page"]
 
 @dataclass(frozen=True)
 class PdfSettings:
@@ -139,15 +141,18 @@ def open_pdf(path: Path, rel: str, password: str | None = None, limits: Limits =
         pdf.close()
         what = t("a scanned PDF (page images, no text layer)") if images else t("a PDF without any text")
         kind = ScannedPdf if images else NeedsOcr
-        raise kind(what, where=rel, hint=t("install Tesseract with Chinese (apt-get install tesseract-ocr "
-                                         "tesseract-ocr-chi-sim) and the OCR extra (pip install '.[ocr]') "
-                                         "to read it by OCR, or ask for the born-digital Word/PDF file"))
+        raise kind(what, where=rel, hint=HINT_INSTALL_OCR)
     _check_unicode_map(pdf, pages, rel)
     return pdf
 
 
 class ScannedPdf(NeedsOcr):
     """A scanned PDF (page images, no text layer): the format dispatcher hands it to `extractors.ocr`."""
+
+
+class UnmappedFonts(NeedsOcr):
+    """A PDF whose fonts have no Unicode map (text comes out as "(cid:N)"): its pages look right when
+    rendered, so the format dispatcher hands it to `extractors.ocr` too."""
 
 
 _CID = re.compile(r"^\(cid:\d+\)$")
@@ -166,8 +171,9 @@ def _check_unicode_map(pdf: pdfplumber.PDF, pages: list, rel: str) -> None:
         unmapped = sum(1 for t in chars if _CID.match(t))
         if unmapped > _MAX_UNMAPPED_SHARE * len(chars):
             pdf.close()
-            raise NeedsOcr(t("page {page_no}: {unmapped} of {n_chars} characters come out as (cid:N): the fonts have no Unicode map", page_no=page_no, unmapped=unmapped, n_chars=len(chars)), where=rel,
-                           hint=t("run it through OCR (install the OCR extra), or ask for the Word file"))
+            raise UnmappedFonts(t("page {page_no}: {unmapped} of {n_chars} characters come out as (cid:N): the fonts "
+                                  "have no Unicode map", page_no=page_no, unmapped=unmapped, n_chars=len(chars)),
+                                where=rel, hint=t("run it through OCR") + ": " + HINT_INSTALL_OCR)
         return
 
 

@@ -24,6 +24,10 @@ class Line:
     boxes: list[tuple[float, float]]   # x0, x1 of every character of ``text``
     size: float = 10.0
     page: int = 0
+    # OCR only: how sure the reading is (0..1) and which engine(s) read it (`extractors.ocr`); they
+    # travel with the line (a circled number renumbered, a row joined over a page break keep them)
+    confidence: float | None = None
+    engine: str = ""
 
     def width_of(self, n: int) -> float:
         return sum(b - a for a, b in self.boxes[:n])

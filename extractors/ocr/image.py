@@ -1,8 +1,9 @@
 """Page images for OCR: a scanned page -> a straight, clean image, its tables and their cells.
 
 Steps, in order (used by `extractors.ocr`):
-1. ``render_page``: the PDF page as a grayscale image (pypdfium2) at the chosen dpi.
-2. ``binarize``: ink = 1 (Otsu), specks smaller than a full stop removed.
+1. ``render_page``: the PDF page as a grayscale image (pypdfium2) at the chosen dpi, colour ink made pale.
+2. ``flatten_light``: uneven lighting evened out; ``binarize``: ink = 1 (Otsu), specks smaller than a
+   full stop removed; ``deepen_ink``: faded print made black again.
 3. ``deskew``: the angle of the long horizontal ruling lines (a straight line fitted to each), undone.
 4. ``find_ruling_lines``: horizontal and vertical lines by morphological opening with long,
    thin kernels; their union is the table grid mask.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["GridCell", "GridTable", "render_page", "binarize", "deskew", "find_ruling_lines", "find_cells",
+__all__ = ["GridCell", "GridTable", "render_page", "flatten_light", "deepen_ink", "binarize", "deskew", "find_ruling_lines", "find_cells",
            "blank_lines", "find_ring", "scan_dpi", "stack_blocks", "page_boxes", "stack_boxes", "split_text_lines", "Block"]
 
 
@@ -60,8 +61,13 @@ class GridTable:
 
 
 def render_page(page, dpi: int) -> np.ndarray:
-    """Grayscale pixels (uint8, 255 = white) of a pypdfium2 page."""
-    return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    """Grayscale pixels (uint8, 255 = white) of a pypdfium2 page: of a colour page, the brightest
+    channel per pixel, so that a red stamp (or a blue pen) over the table goes pale and black print
+    stays black (as luminance, a red seal is as dark as the print: Otsu took it for ink)."""
+    bitmap = page.render(scale=dpi / 72).to_pil()
+    if bitmap.mode == "L":
+        return np.asarray(bitmap)
+    return np.asarray(bitmap.convert("RGB")).max(axis=2)
 
 
 def scan_dpi(page) -> float | None:
@@ -74,6 +80,35 @@ def scan_dpi(page) -> float | None:
         if right - left > 0 and (best is None or right - left > best[0]):
             best = (right - left, width_px * 72 / (right - left))
     return best[1] if best else None
+
+
+def flatten_light(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """The page with its paper made evenly white: each pixel over the brightest paper near it (a
+    window of about 0.15 inch, wider than any stroke), so that a corner left dark by a lamp or a
+    phone's shadow is not taken for ink. A page that is white already (a scanner's 1-bit page) is
+    unchanged."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    k = max(3, int(0.15 * dpi / 4) | 1)
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    paper = cv2.GaussianBlur(paper, (0, 0), k / 2)
+    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    if paper.min() >= 250:
+        return gray
+    flat = gray.astype(np.float32) * 255 / np.maximum(paper.astype(np.float32), 1)
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def deepen_ink(gray: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Faded print made black again: grey levels stretched so that the darker part of the ink
+    (its 20th percentile) is black; the later steps take "dark" as below 128, which faded print
+    (grey 100-160) was not. A page whose ink is black already is unchanged."""
+    values = gray[ink > 0]
+    if not len(values):
+        return gray
+    lo = float(np.percentile(values, 20))
+    if lo <= 40:
+        return gray
+    return np.clip((gray.astype(np.float32) - lo) * 255 / max(255 - lo, 1), 0, 255).astype(np.uint8)
 
 
 def binarize(gray: np.ndarray, dpi: int) -> np.ndarray:
@@ -92,7 +127,9 @@ def deskew(gray: np.ndarray, ink: np.ndarray, max_angle: float) -> tuple[np.ndar
     """(gray, ink) turned so that long near-horizontal lines are level, and the angle undone (degrees)."""
     h, w = ink.shape
     run = max(20, w // 25)   # 1 degree drifts under 2 px over this run: a tilted line survives the opening
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    # thickened across first: a line tilted 3 degrees leaves a thin line's row within 80 px (degraded scans, tune half)
+    thick = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, w // 350))))
+    horizontal = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
     angles = []
     for k in range(1, n):

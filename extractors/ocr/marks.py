@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -100,6 +101,6 @@ def number_circles(lines: list[Line]) -> list[Line]:
     for ln in lines:
         if ln.text.startswith(_RING):
             n += 1
-            ln = Line(chr(0x2460 + min(n, 20) - 1) + ln.text[1:], ln.x0, ln.x1, ln.top, ln.boxes, ln.size, ln.page)
+            ln = replace(ln, text=chr(0x2460 + min(n, 20) - 1) + ln.text[1:])   # its reading's confidence kept
         out.append(ln)
     return out

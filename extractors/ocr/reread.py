@@ -23,7 +23,7 @@ import numpy as np
 from extractors.ocr.chars import unstack_chars
 from extractors.ocr.image import Box, GridTable, stack_boxes
 
-__all__ = ["find_number_columns", "reread_cells", "renumber", "block_index", "reread_unsure_lines", "NUMBER_SHARE",
+__all__ = ["find_number_columns", "number_column_cells", "reread_cells", "renumber", "block_index", "reread_unsure_lines", "NUMBER_SHARE",
            "UNSURE_WORD"]
 
 _NUMBER = re.compile(r"\d{1,4}")
@@ -43,6 +43,24 @@ def find_number_columns(chars: list, boxes: list[Box]) -> list[Box]:
     for ch in chars:
         if ch.cell is not None:
             texts[ch.cell] = texts.get(ch.cell, "") + ch.text
+    out: list[Box] = []
+    for column in _number_columns(texts, boxes):
+        out += [box for box in column if not _NUMBER.fullmatch(texts.get(box[4], ""))
+                and len(texts.get(box[4], "")) <= _MAX_SHORT and _cjk_count(texts.get(box[4], "")) < 2]
+    return out
+
+
+def number_column_cells(chars: list, boxes: list[Box]) -> set[tuple]:
+    """Every (table, cell) of a number column (step 1) but its header: read by Tesseract's digits,
+    not by PP-OCR (`extractors.ocr.fuse`)."""
+    texts: dict[tuple, str] = {}
+    for ch in chars:
+        if ch.cell is not None:
+            texts[ch.cell] = texts.get(ch.cell, "") + ch.text
+    return {box[4] for column in _number_columns(texts, boxes) for box in column}
+
+
+def _number_columns(texts: dict[tuple, str], boxes: list[Box]) -> list[list[Box]]:
     columns: dict[tuple[int, int], list[Box]] = {}
     for box in boxes:
         if box[4] is None:
@@ -50,15 +68,14 @@ def find_number_columns(chars: list, boxes: list[Box]) -> list[Box]:
         t, cell = box[4]
         if cell.col == cell.col_end and cell.row > 0:
             columns.setdefault((t, cell.col), []).append(box)
-    out: list[Box] = []
+    out = []
     for column in columns.values():
         cells = {box[4] for box in column}
         numbers = sum(1 for c in cells if _NUMBER.fullmatch(texts.get(c, "")))
         first = column[0][4][1].col == 0
         if numbers < (1 if first else 2) or numbers < NUMBER_SHARE * len(cells):
             continue
-        out += [box for box in column if not _NUMBER.fullmatch(texts.get(box[4], ""))
-                and len(texts.get(box[4], "")) <= _MAX_SHORT and _cjk_count(texts.get(box[4], "")) < 2]
+        out.append(column)
     return out
 
 

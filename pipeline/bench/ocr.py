@@ -1,4 +1,7 @@
-"""OCR benchmark: ``python -m pipeline.bench.ocr [SCAN ...] [--workers 2] [--chars]``.
+"""OCR benchmark: ``python -m pipeline.bench.ocr [SCAN ...] [--workers 2] [--chars] [--engines auto|tesseract]``.
+
+``--degraded [--half tune|held|all] [--sweep]``: the degraded scans of ``tests/variants/make_scans.py``
+against the gold, PP-OCR beside Tesseract alone (`pipeline.bench.ocr_degraded`).
 
 speed: every page of the scans (default: tests/fixtures/scans/*.scan300.pdf) is read by
 `extractors.ocr.read_page` (render, deskew, grid, one Tesseract call for the page and at most
@@ -25,16 +28,19 @@ __all__ = ["time_page", "char_accuracy", "main"]
 SCANS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "scans"
 
 
-def time_page(job: tuple[str, int]) -> float:
-    """Seconds to read one page (path, 1-based page number)."""
+def time_page(job: tuple[str, int, str]) -> float:
+    """Seconds to read one page (path, 1-based page number, engines); the PP-OCR engine is made
+    before the clock starts (a run makes it once per file)."""
     import pypdfium2 as pdfium
 
+    from extractors.ocr.ppocr import make_engine
     from extractors.ocr.read_scan import OcrSettings, read_page
-    path, page_no = job
+    path, page_no, engines = job
+    engine = make_engine() if engines == "auto" else None
     doc = pdfium.PdfDocument(path)
     try:
         start = time.perf_counter()
-        read_page(doc[page_no - 1], page_no, OcrSettings(), path, {})
+        read_page(doc[page_no - 1], page_no, OcrSettings(engines=engines), path, engine)
         return time.perf_counter() - start
     finally:
         doc.close()
@@ -69,17 +75,22 @@ def _squeeze(text: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--degraded" in argv:
+        from pipeline.bench import ocr_degraded
+        return ocr_degraded.main([a for a in argv if a != "--degraded"])
     parser = argparse.ArgumentParser(prog="python -m pipeline.bench ocr", description=__doc__.splitlines()[0])
     parser.add_argument("scans", nargs="*", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chars", action="store_true", help="also measure character accuracy of table cells")
+    parser.add_argument("--engines", choices=("auto", "tesseract"), default="auto")
     args = parser.parse_args(argv)
     scans = [str(p) for p in (args.scans or sorted(SCANS.glob("*.scan300.pdf")))]
     import pypdfium2 as pdfium
     jobs = []
     for path in scans:
         doc = pdfium.PdfDocument(path)
-        jobs += [(path, n) for n in range(1, len(doc) + 1)]
+        jobs += [(path, n, args.engines) for n in range(1, len(doc) + 1)]
         doc.close()
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:

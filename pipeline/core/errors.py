@@ -5,10 +5,12 @@ are wrapped at the boundary with ``raise ... from err``.
 """
 from __future__ import annotations
 
+from pipeline.core.i18n import t
+
 __all__ = [
     "PipelineError", "UnreadableInput", "EncryptedInput", "NeedsOcr", "LimitExceeded", "HostileInput",
     "UnsupportedFormat",
-    "StructureNotRecognised", "ConfigError", "WorkbookRejected", "InternalError",
+    "StructureNotRecognised", "ConfigError", "WorkbookRejected", "InternalError", "HINT_INSTALL_OCR",
 ]
 
 
@@ -80,6 +82,11 @@ class WorkbookRejected(ConfigError):
     """A review workbook cannot be imported; nothing was written."""
 
     code = "E410"
+
+
+# What to do about a PDF that needs OCR here (E120): one wording for the scanned and the unmapped-font case.
+HINT_INSTALL_OCR = t("install Tesseract with Chinese (apt-get install tesseract-ocr tesseract-ocr-chi-sim) and the OCR "
+                     "extra (pip install '.[ocr]') to read it by OCR, or ask for the born-digital Word/PDF file")
 
 
 class InternalError(PipelineError):

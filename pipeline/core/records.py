@@ -57,6 +57,9 @@ class Row:
     # (0..1, ``None`` where merged) and the cell's box in PDF points (x0, top, x1, bottom).
     confidences: tuple[float | None, ...] = field(default=(), compare=False)
     boxes: tuple[tuple[float, float, float, float] | None, ...] = field(default=(), compare=False)
+    # OCR only: per cell, the engines that read it ("ppocr+tesseract": the list markers, circled numbers
+    # and codes by Tesseract, the words by PP-OCR; "tesseract"; "ppocr"; "" for an empty cell; None where merged).
+    engines: tuple[str | None, ...] = field(default=(), compare=False)
     # Spreadsheets only ("" / ``()`` elsewhere): the sheet's name, and per cell its reference as a
     # spreadsheet shows it (``Sheet1!C12``; covered positions of a merge too).
     sheet: str = field(default="", compare=False)

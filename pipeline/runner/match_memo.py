@@ -15,19 +15,16 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from normalizers.match_catalog import CatalogIndex, match
+from normalizers.match_catalog import OCR_CHECKED, OCR_UNSURE, CatalogIndex, match
 from pipeline.core.records import Match, Mention
 
 __all__ = ["match_key", "MatchMemo"]
-
-# the threshold below which match_catalog flags OCR text for review
-_OCR_UNSURE = 0.8
 
 
 def match_key(mention: Mention) -> tuple:
     """The parts of a mention that ``match`` reads."""
     return (mention.text, mention.printed_codes, mention.list_kind, mention.bundle_name, mention.scenario_name,
-            mention.ocr_confidence < _OCR_UNSURE)
+            mention.ocr_confidence < OCR_UNSURE, mention.ocr_confidence < OCR_CHECKED)
 
 
 class MatchMemo:

@@ -5,7 +5,7 @@ over it. A file that cannot be read is recorded (status ``refused`` and the reas
 ``documents.csv``) and the run goes on; the report lists every problem, sorted.
 
 Steps: ``discover_inputs`` -> per file, ``entry_key`` (bytes, name, manifest row, catalog
-fingerprint, code version) -> cached rows, or ``process_file`` in a worker process
+fingerprint, code version, the OCR engines available) -> cached rows, or ``process_file`` in a worker process
 (``pipeline.runner.workers``) -> ``frames_from_rows`` in file order -> ``write_tables`` and
 ``write_all_diffs`` into a staging folder -> ``Staging.commit``. Results do not depend on how
 files are scheduled over workers: rows are gathered in sorted file order.
@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.dispatch import available_engines
 from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.manifest import load_manifest
 from pipeline.catalog.reference import catalog_fingerprint, load_catalog
@@ -166,8 +167,10 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
     pool = None
     try:
         cache = _cache(options, staging) if options.use_cache else None
-        # what else decides a file's result: the code, the limits and (its hash) the password
-        code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}".encode()).hexdigest()
+        # what else decides a file's result: the code, the limits, (its hash) the password and the OCR engines
+        # that can run here (a scan refused without OCR is read once OCR is installed, not served from the cache)
+        code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}|"
+                              f"{'+'.join(available_engines())}".encode()).hexdigest()
         files = sorted(((p, relative_name(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
         order = [rel for _, rel in files]
         keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), fingerprint, code)

@@ -136,6 +136,10 @@ def _outcome(kind: str) -> tuple[str, str, str, Path | None]:
     return OUTCOMES[kind]
 
 
+# refused (E120) without OCR, read by OCR where it can run: a scan, and a PDF whose text is (cid:N)
+READ_BY_OCR = ("image-only PDF", "PDF fonts without a ToUnicode map")
+
+
 def _ocr_available() -> bool:
     try:
         from extractors import ocr
@@ -177,7 +181,7 @@ def test_outcome_of(kind, corpus, corpus_run):
     status, code, phrase, _ = _outcome(kind)
     rel = names[kind]
     doc = docs.loc[rel]
-    if kind == "image-only PDF" and _ocr_available():   # the OCR branch reads scans when Tesseract is there
+    if kind in READ_BY_OCR and _ocr_available():   # the OCR branch reads these when Tesseract is there
         assert doc["status"] in ("ok", "warning"), doc["message"]
         return
     assert doc["status"] == status, doc["message"]
@@ -231,7 +235,9 @@ def test_every_file_is_recorded_once_and_the_report_lists_every_refusal_sorted(c
 def test_the_run_is_fast_and_within_the_limits(corpus_run):
     from pipeline.core.limits import Limits
     *_, seconds = corpus_run
-    assert seconds < min(60, Limits().max_seconds_per_file)
+    # where OCR runs, two files of the corpus are read by it (the scan and the (cid:N) PDF, a page each):
+    # up to the per-file limit then (94 s measured with 5 agents on 2 cores), 60 s without
+    assert seconds < (Limits().max_seconds_per_file if _ocr_available() else min(60, Limits().max_seconds_per_file))
 
 
 def test_region_that_looks_like_a_path_stays_data_and_out_of_the_file_system(corpus, corpus_run):
@@ -252,7 +258,7 @@ def test_cli_on_the_corpus_exits_1_and_prints_every_refused_file(corpus, tmp_pat
     assert code == 1
     refused_lines = [line for line in printed.splitlines() if line.startswith("拒收：")]
     expected = [names[k] for k in OUTCOMES if _outcome(k)[0] == "refused"
-                and not (k == "image-only PDF" and _ocr_available())]   # read by OCR when Tesseract is there
+                and not (k in READ_BY_OCR and _ocr_available())]   # read by OCR when Tesseract is there
     assert len(refused_lines) == len(expected) and refused_lines == sorted(refused_lines)
     assert all(any(f"] {rel}：" in line for line in refused_lines) for rel in expected)
 
@@ -352,3 +358,13 @@ def test_cli_password_opens_the_encrypted_pdf_once_the_run_takes_it(corpus, tmp_
         assert docs.loc[rel, "status"] == "ok"
     else:
         assert code == 2 and "[E400] this version of the run does not take password yet" in captured.err
+
+
+def test_a_pdf_whose_fonts_lack_a_unicode_map_is_read_by_ocr_where_ocr_runs(corpus, corpus_run):
+    """Its pages render right: OCR reads them instead of refusing the file with "install the OCR extra"."""
+    if not _ocr_available():
+        pytest.skip("tesseract with chi_sim or the OCR extra is not installed")
+    _, names = corpus
+    _, _, items, *_ = corpus_run
+    texts = set(items.loc[items["source"] == names["PDF fonts without a ToUnicode map"], "item_text"])
+    assert len(texts) >= 10 and "单位就业登记" in texts, sorted(texts)

@@ -202,3 +202,33 @@ def test_another_language_rewrites_what_people_read_and_reuses_every_file(tmp_pa
     assert "Audit report" in english["report/index.html"].decode("utf-8")
     run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", lang="en", **options))
     assert _bytes(tmp_path / "fresh") == english               # the same bytes as a fresh run in English
+
+
+def test_a_scan_refused_for_want_of_ocr_is_read_once_ocr_is_installed(tmp_path, monkeypatch):
+    """The cache key names the OCR engines available: the cached refusal is not served again."""
+    import types
+
+    import pandas as pd
+
+    import extractors.dispatch as dispatch
+    import pipeline.runner.runner as runner
+    from extractors import pdf
+    root = tmp_path / "raw"
+    root.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "scanned_page_without_text.pdf", root / "scan.pdf")
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+
+    def status() -> str:
+        docs = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        return docs.set_index("source").loc["scan.pdf", "status"]
+
+    monkeypatch.setattr(runner, "available_engines", lambda: ())
+    monkeypatch.setattr(dispatch, "ocr_reader", lambda: None)
+    assert run([root / "scan.pdf"], options).refused and status() == "refused"
+    # OCR installed: here a stand-in that reads the born-digital list the scan could have been made of
+    born_digital = REPO / "tests" / "fixtures" / "prose_zibo_numbered_items.pdf"
+    fake = types.SimpleNamespace(extract_rows=lambda path, rel, **kw: pdf.extract_rows(born_digital, rel))
+    monkeypatch.setattr(runner, "available_engines", lambda: ("ppocr", "tesseract"))
+    monkeypatch.setattr(dispatch, "ocr_reader", lambda: fake)
+    report = run([root / "scan.pdf"], options)
+    assert not report.refused and report.reused == 0 and status() in ("ok", "warning")

@@ -5,7 +5,6 @@ are wrapped at the boundary with ``raise ... from err``.
 """
 from __future__ import annotations
 
-from pipeline.core.i18n import t
 
 __all__ = [
     "PipelineError", "UnreadableInput", "EncryptedInput", "NeedsOcr", "LimitExceeded", "HostileInput",
@@ -85,8 +84,13 @@ class WorkbookRejected(ConfigError):
 
 
 # What to do about a PDF that needs OCR here (E120): one wording for the scanned and the unmapped-font case.
-HINT_INSTALL_OCR = t("install Tesseract with Chinese (apt-get install tesseract-ocr tesseract-ocr-chi-sim) and the OCR "
-                     "extra (pip install '.[ocr]') to read it by OCR, or ask for the born-digital Word/PDF file")
+def N_(msgid: str) -> str:
+    """Mark a message for the catalogue (``pipeline.core.i18n.N_``; not imported: i18n imports this module)."""
+    return msgid
+
+
+HINT_INSTALL_OCR = N_("install Tesseract with Chinese (apt-get install tesseract-ocr tesseract-ocr-chi-sim) and the OCR "
+                    "extra (pip install '.[ocr]') to read it by OCR, or ask for the born-digital Word/PDF file")
 
 
 class InternalError(PipelineError):

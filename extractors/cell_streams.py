@@ -23,7 +23,9 @@ __all__ = ["UNSURE_CELL", "Unit", "one_row", "segment", "units_of"]
 _MOST_UNITS = 40      # units one cell may hold
 # A cell whose end could move by one unit for less than this many points is flagged unsure.
 UNSURE_MARGIN = 1.0
-UNSURE_CELL = 0.5
+# The confidence such a cell is given: below match_catalog.OCR_UNSURE, so its names go to review
+# whatever they matched (the names are read right; which column, and so which role, is the guess).
+UNSURE_CELL = 0.3
 LEFT_OUT = -1.0       # points for each line of a stream left out of its table
 # Line shapes that name a column's kind when most of its cells (this share) open with them.
 _TELLING = {"scenario": "scenario", "time": "time", "number": "no", "channel": "channels", "role": "role"}

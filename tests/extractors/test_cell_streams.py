@@ -118,3 +118,22 @@ def test_numbered_lines_stay_in_one_cell_and_a_new_list_starts_a_new_one():
     ("企业招用员工", "short")])
 def test_line_kinds(text, kind):
     assert line_kind(text) == kind
+
+
+def test_the_names_of_an_unsure_cell_go_to_review(golds, tmp_path):
+    """Where a dropped empty cell leaves the end of a list unsure, its names are flagged for review
+    (they are read right; their role is the guess), whatever they matched."""
+    import pandas as pd
+
+    from pipeline import RunOptions, run
+    from tests.conftest import CATALOG
+    src = SOURCES["000-bundle"]
+    spec = ml.Spec(src, "web_copy_columns", 11, "", fmt="web", opts={"mode": "cells_gap"})
+    name, _ = _render(spec, golds, tmp_path)
+    unsure = {(str(r.where.row), str(c)) for r in _table_rows(spec, golds, tmp_path)
+              for c, v in enumerate(r.confidences, 1) if v == UNSURE_CELL}
+    run([tmp_path / name], RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=tmp_path, jobs=1,
+                                      use_cache=False))
+    items = pd.read_csv(tmp_path / "out" / "items.csv", dtype=str, keep_default_na=False)
+    in_unsure = items[[(r, c) in unsure for r, c in zip(items["row"], items["cell"])]]
+    assert len(in_unsure) > 10 and (in_unsure["needs_review"] == "True").all()

@@ -136,8 +136,7 @@ def _stream(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[li
         if not all(u.text for u in units[a:d]):
             continue          # a blank line stands for an empty cell: where it is, is printed
         g1, g2 = groups[(k - 1) % w], groups[k % w]
-        now = scores.cell(g1, a, b) + scores.cell(g2, b, d)
-        if any(a < m < d and scores.cell(g1, a, m) + scores.cell(g2, m, d) > now - UNSURE_MARGIN for m in (b - 1, b + 1)):
+        if _movable(lambda i, j: scores.cell(g1, i, j), lambda i, j: scores.cell(g2, i, j), a, b, d, empty=False):
             unsure[(k - 1) // w].add((k - 1) % w)
             unsure[k // w].add(k % w)
     return total, rows, used, unsure
@@ -151,12 +150,18 @@ def _unsure(scores: _Scores, groups: list[ColumnKind], cuts: list[int]) -> set[i
 
     unsure: set[int] = set()
     for c in range(1, len(groups)):
-        a, b, d = cuts[c - 1], cuts[c], cuts[c + 1]
-        now = cell(c - 1, a, b) + cell(c, b, d)
-        for moved in (b - 1, b + 1):
-            if a <= moved <= d and cell(c - 1, a, moved) + cell(c, moved, d) > now - UNSURE_MARGIN:
-                unsure |= {c - 1, c}
+        if _movable(lambda i, j: cell(c - 1, i, j), lambda i, j: cell(c, i, j), cuts[c - 1], cuts[c], cuts[c + 1],
+                    empty=True):
+            unsure |= {c - 1, c}
     return unsure
+
+
+def _movable(left, right, a: int, b: int, d: int, empty: bool) -> bool:
+    """Could the end ``b`` of the cell ``a..b`` (before the cell ``b..d``) move by one unit for less than
+    ``UNSURE_MARGIN`` points? ``left``/``right`` score a cell of each column; ``empty``: a cell may be empty."""
+    now = left(a, b) + right(b, d)
+    return any((a <= m <= d if empty else a < m < d) and left(a, m) + right(m, d) > now - UNSURE_MARGIN
+               for m in (b - 1, b + 1))
 
 
 def one_row(units: list[Unit], groups: list[ColumnKind]) -> tuple[float, list[list[Unit]], set[int]]:

@@ -22,11 +22,11 @@ from bisect import bisect_right
 
 from extractors.page_tables import PageTable
 from extractors.pdf_lines import Cell, Line, split_at_gaps
+from pipeline.core.cell_kinds import SCENARIO
 from pipeline.core.header_words import HeaderVocabulary
 
 __all__ = ["words_to_table"]
 
-_SCENARIO = re.compile(r"^\s*\d{1,2}\s*[-－—–]\s*\d{1,2}(?![\d.])")
 _NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 # A line this much further below the one above than the usual line step starts a new row.
 _ROW_GAP = 1.35
@@ -66,7 +66,7 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
         parts = pieces[start + header_lines + k]
         cells = _cells(columns, parts, column_gap)
         first_col = bool(cells[0].lines)
-        coded = any(_SCENARIO.match(p.text) for p in parts)
+        coded = any(SCENARIO.match(p.text) for p in parts)
         apart = previous is not None and ln.top - previous.top > _ROW_GAP * step
         if rows and len(rows) > (1 if header_lines else 0) and not (first_col or coded or apart):
             for old, new in zip(rows[-1], cells):
@@ -97,7 +97,7 @@ def _set_right_edges(rows: list[list[Cell | None]]) -> None:
 
 def _continues_header(parts: list[Line], columns: list[float]) -> bool:
     """A line under the header that goes on with its wrapped cells: no numbers, under its columns."""
-    if not parts or any(_NUMBER.match(p.text) or _SCENARIO.match(p.text) for p in parts):
+    if not parts or any(_NUMBER.match(p.text) or SCENARIO.match(p.text) for p in parts):
         return False
     return all(len(p.text) <= 8 and any(abs(p.x0 - c) < 30 for c in columns) for p in parts)
 

@@ -25,7 +25,7 @@ import unicodedata
 from typing import Iterator
 
 from extractors.cell_streams import UNSURE_CELL, Unit, one_row, segment, units_of
-from pipeline.core.cell_kinds import NUMBER, ColumnKind, column_kind, line_kind
+from pipeline.core.cell_kinds import CIRCLED, NUMBER, SCENARIO, ColumnKind, column_kind, line_kind
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import Provenance, Row
 
@@ -37,11 +37,9 @@ _CELL_PER_LINE = re.compile(r"^[ \u3000]*\t[^\t]*$")
 _SECTION_BREAK = re.compile(r"^\s*附件\s*\d")
 _GAP = re.compile(r"\S( {2,}|\u3000+)(?=\S)")
 _RULE = re.compile(r"^[\s\-—=_─━+|]+$")
-_SCENARIO = re.compile(r"^\s*\d{1,2}\s*[-－—–]\s*\d{1,2}(?![\d.])")
 _MARKER = re.compile(r"^\s*[（(]?(\d{1,2})[)）.、．]")
 _TITLE_WORDS = re.compile(r"清单|目录|通知|一览表")     # a title line naming 提速, not a header cell
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+|\d{1,2})\s*[、.．]")
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 # --- delimited ------------------------------------------------------------------------
@@ -174,7 +172,7 @@ def aligned_rows(lines: list[str], start: int, end: int, rel: str, table: int,
     rows: list[tuple[int, list[str], list[str]]] = [(start, [text for _, text in head], [""] * len(starts))]
     for k, cells in pieces:
         first = next((c for c in cells if c), "")
-        if len(rows) > 1 and not cells[0] and not _SCENARIO.match(first):
+        if len(rows) > 1 and not cells[0] and not SCENARIO.match(first):
             line, texts, last = rows[-1]           # the row above goes on: its cells' next lines
             rows[-1] = (line, [_join(t, c, _width(lst) >= room[i]) for i, (t, c, lst) in
                                enumerate(zip(texts, cells, last))], [c or lst for c, lst in zip(cells, last)])
@@ -204,7 +202,7 @@ def _join(above: str, more: str, full: bool = False) -> str:
         return above
     if not above:
         return more
-    wrapped = full and not (_MARKER.match(more) or more[0] in _CIRCLED)
+    wrapped = full and not (_MARKER.match(more) or more[0] in CIRCLED)
     return above + ("" if wrapped else "\n") + more
 
 

@@ -30,6 +30,7 @@ from pipeline.diff.baseline import COMPARED_KINDS, LOCAL_LEVELS, Baselines, safe
 from pipeline.diff.compare import diff_lists
 from pipeline.diff.findings import ListDiff, SourceSlices, document_frames
 from pipeline.diff.render import diff_to_json_bytes, render_markdown, render_xlsx
+from pipeline.runner.cache import wording_version
 
 __all__ = ["write_all_diffs", "DiffReuse", "write_diff", "diff_pair", "item_names", "INDEX_COLUMNS", "DIFFS_FOLDER"]
 
@@ -83,7 +84,8 @@ class DiffReuse:
 
     A document's diff depends only on its own rows, its baseline's rows, how the baseline
     was chosen and the file stem, so its key is made of the two files' cache keys (which
-    already cover bytes, manifest row, catalog and code) and those two strings. The keys,
+    already cover bytes, manifest row, catalog and code), those two strings, the language and
+    ``wording_version`` (the translations and report templates, which the code's hash leaves out). The keys,
     index rows and warnings of the diffs written are kept in ``<out>/.cache/diffs.json``;
     a diff is reused when its key is unchanged and its files are still in ``<out>/diffs/``.
     """
@@ -92,6 +94,7 @@ class DiffReuse:
 
     def __init__(self, previous_out: Path, file_keys: dict[str, str], lang: str = "") -> None:
         self.lang = lang
+        self.wording = wording_version()
         self.old_dir = Path(previous_out) / DIFFS_FOLDER
         self.file_keys = file_keys
         try:
@@ -103,8 +106,12 @@ class DiffReuse:
     def key(self, local: str, base: str | None, how: str, stem: str) -> str | None:
         if local not in self.file_keys or (base is not None and base not in self.file_keys):
             return None
-        parts = [self.file_keys[local], self.file_keys.get(base or "", ""), how, stem, self.lang]
+        parts = [self.file_keys[local], self.file_keys.get(base or "", ""), how, stem, self.lang, self.wording]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+    def page_keys(self) -> dict[str, str]:
+        """Stem -> key of each diff of this run (the report's city pages are keyed by them too)."""
+        return {stem: entry["key"] for stem, entry in self.kept.items()}
 
     def take(self, key: str | None, stem: str, diffs_dir: Path) -> dict | None:
         """Link the previous run's files of this diff into ``diffs_dir``; its record, or None."""

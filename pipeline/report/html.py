@@ -14,16 +14,18 @@ depend only on the data and the language. Templates: ``pipeline/report/templates
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.core.files import atomic_write_bytes
+from pipeline.core.files import atomic_write_bytes, link_or_copy
 from pipeline.core.i18n import N_, Translator
+from pipeline.dataset.staging import CACHE_DIR_NAME
 from pipeline.diff.align import bundle_identity, national_bundle_keys
 from pipeline.diff.findings import KINDS, natural_key
 
-__all__ = ["write_report", "REPORT_FOLDER", "KIND_LABELS", "render_pages"]
+__all__ = ["write_report", "ReportReuse", "REPORT_FOLDER", "KIND_LABELS", "render_pages"]
 
 REPORT_FOLDER = "report"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -60,18 +62,17 @@ def _where(sides: list[dict], tr: Translator) -> str:
     return "; ".join(dict.fromkeys(out))
 
 
-def _diffs(out_dir: Path) -> list[tuple[dict, dict]]:
-    """(index row, diff JSON) of each city/district document, in index order."""
+def _index_rows(out_dir: Path) -> list[dict]:
+    """The rows of ``diffs/index.csv`` (one per city/district document), in index order."""
     index_path = out_dir / "diffs" / "index.csv"
     if not index_path.is_file():
         return []
-    index = pd.read_csv(index_path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    found = []
-    for row in index.to_dict("records"):
-        name = next((f for f in row["files"].split(";") if f.endswith(".json")), "")
-        data = json.loads((out_dir / "diffs" / name).read_text(encoding="utf-8")) if name else {}
-        found.append((row, data))
-    return found
+    return pd.read_csv(index_path, encoding="utf-8-sig", dtype=str, keep_default_na=False).to_dict("records")
+
+
+def _diff_json(out_dir: Path, row: dict) -> dict:
+    name = next((f for f in row["files"].split(";") if f.endswith(".json")), "")
+    return json.loads((out_dir / "diffs" / name).read_text(encoding="utf-8")) if name else {}
 
 
 def _carried(frames: dict[str, pd.DataFrame], keys) -> dict[str, set[str]]:
@@ -87,63 +88,156 @@ def _carried(frames: dict[str, pd.DataFrame], keys) -> dict[str, set[str]]:
     return out
 
 
+class ReportReuse:
+    """City pages of the previous run that can be linked instead of rendered again.
+
+    A city page shows its diff and the items of its list flagged for review: both are decided
+    by the diff's key (``DiffReuse.key``: the two files' cache keys, how the baseline was chosen,
+    the stem, the language and the templates and translations). The key and what the index needs
+    of each page (counts by kind, findings per national bundle, notes) are kept in
+    ``<out>/.cache/report.json``; a page is reused when its key is unchanged and the previous
+    ``report/`` still holds it, so one changed file re-renders its own page and the index only.
+    """
+
+    FILE = "report.json"
+
+    def __init__(self, previous_out: Path, page_keys: dict[str, str]) -> None:
+        self.old_dir = Path(previous_out) / REPORT_FOLDER
+        self.page_keys = page_keys
+        try:
+            self.previous = json.loads((Path(previous_out) / CACHE_DIR_NAME / self.FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.kept: dict[str, dict] = {}
+
+    def take(self, stem: str) -> dict | None:
+        """The previous summary of page ``stem`` when it can be reused, else None."""
+        entry, key = self.previous.get(stem), self.page_keys.get(stem)
+        if key is None or not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        return entry if (self.old_dir / f"{stem}.html").is_file() else None
+
+    def keep(self, stem: str, summary: dict) -> None:
+        if stem in self.page_keys:
+            self.kept[stem] = dict(summary, key=self.page_keys[stem])
+
+    def save(self, new_out: Path, sync: bool) -> None:
+        text = json.dumps(self.kept, ensure_ascii=False, sort_keys=True, indent=0)
+        atomic_write_bytes(Path(new_out) / CACHE_DIR_NAME / self.FILE, text.encode("utf-8"), sync)
+
+
+def _flagged_by_source(items: pd.DataFrame, sources: set[str]) -> dict[str, list[dict]]:
+    """Source (of ``sources``) -> its mentions flagged for review, in the order of the table."""
+    out: dict[str, list[dict]] = {}
+    if not len(items) or not sources:
+        return out
+    chosen = items[items["needs_review"].astype(bool) & items["source"].isin(sources)]
+    for r in chosen.fillna("").to_dict("records"):
+        out.setdefault(r["source"], []).append(r)
+    return out
+
+
+def _summary(findings: list[dict], notes: list[str]) -> dict:
+    """What the index needs of a city page: counts by kind, findings per national bundle, notes."""
+    per_bundle: dict[str, dict[str, int]] = {}
+    for f in findings:
+        if f["bundle"].startswith("N"):
+            per_bundle.setdefault(f["bundle"], {}).setdefault(f["kind"], 0)
+            per_bundle[f["bundle"]][f["kind"]] += 1
+    return {"counts": {k: sum(1 for f in findings if f["kind"] == k) for k in KINDS}, "total": len(findings),
+            "per_bundle": per_bundle, "notes": list(notes)}
+
+
 def render_pages(out_dir: Path, frames: dict[str, pd.DataFrame], catalog, tr: Translator) -> dict[str, str]:
     """File name -> HTML text of every page of the report."""
+    pages: dict[str, str] = {}
+    _build(Path(out_dir), frames, catalog, tr, None, pages.__setitem__)
+    return pages
+
+
+def _build(out_dir: Path, frames: dict[str, pd.DataFrame], catalog, tr: Translator, reuse: ReportReuse | None,
+           emit: Callable[[str, str], None]) -> list[str]:
+    """Hand each page rendered to ``emit(file name, HTML text)`` (one at a time: a national run's pages
+    are not all held in memory); returns the names of the pages ``reuse`` can link instead."""
     env = _environment(tr)
     keys = national_bundle_keys(catalog.bundles)
     national = sorted(keys.names.items(), key=lambda kv: natural_key(kv[0]))
     docs = frames["documents"].fillna("").sort_values("source", kind="mergesort").to_dict("records")
-    items = frames.get("items", pd.DataFrame(columns=["source", "needs_review"])).fillna("")
-    flagged_of = {s: g for s, g in items[items["needs_review"].astype(bool)].groupby("source", sort=True)} \
-        if len(items) else {}
-    carried = _carried(frames, keys)
-    cities, per_bundle = [], {}
-    pages: dict[str, str] = {}
-    for row, data in _diffs(Path(out_dir)):
-        stem = Path(next(f for f in row["files"].split(";"))).stem
-        findings = data.get("findings", [])
-        counts = {k: sum(1 for f in findings if f["kind"] == k) for k in KINDS}
-        for f in findings:
-            if f["bundle"].startswith("N"):
-                per_bundle.setdefault(f["bundle"], {}).setdefault(f["kind"], 0)
-                per_bundle[f["bundle"]][f["kind"]] += 1
-        city = dict(row, stem=stem, page=f"{stem}.html", counts=counts, total=len(findings),
-                    how=tr(row["baseline_how"]), notes=[tr(n) for n in data.get("notes", [])])
+    rows = _index_rows(out_dir)
+    stems = [Path(row["files"].split(";")[0]).stem for row in rows]
+    kept = [reuse.take(stem) if reuse is not None else None for stem in stems]
+    flagged_of = _flagged_by_source(frames.get("items", pd.DataFrame(columns=["source", "needs_review"])),
+                                    {row["local_source"] for row, summary in zip(rows, kept) if summary is None})
+    cities, per_bundle, linked = [], {}, []
+    for row, stem, summary in zip(rows, stems, kept):
+        findings = None
+        if summary is None:
+            data = _diff_json(out_dir, row)
+            findings = data.get("findings", [])
+            summary = _summary(findings, data.get("notes", []))
+        if reuse is not None:
+            reuse.keep(stem, summary)
+        for no, kinds in summary["per_bundle"].items():
+            for kind, n in kinds.items():
+                per_bundle.setdefault(no, {}).setdefault(kind, 0)
+                per_bundle[no][kind] += n
+        city = dict(row, stem=stem, page=f"{stem}.html", counts=summary["counts"], total=summary["total"],
+                    how=tr(row["baseline_how"]), notes=[tr(n) for n in summary["notes"]])
         cities.append(city)
-        shown = [dict(f, local_at=_where(f["local"], tr), baseline_at=_where(f["baseline"], tr),
-                      detail_text=tr(f["detail"]), bundle_label=f"{f['bundle']} {f['bundle_name']}".strip(),
-                      scenario=" / ".join(s for s in (tr(f["local_scenario"]), tr(f["baseline_scenario"])) if s),
-                      item=f"{f['item_id']} {f['item_name']}".strip())
-                 for f in findings]
-        bundles_here = sorted({(f["bundle"], f["bundle_label"]) for f in shown}, key=lambda b: natural_key(b[0]))
-        flagged = flagged_of.get(row["local_source"])
-        flagged_rows = [] if flagged is None else [
-            dict(r, where=tr.where(", ".join([r["source"]] + [f"{n} {int(r[n])}" for n in
-                                                            ("page", "table", "row", "cell", "line") if int(r[n])])),
-                 reason_text=tr(r["reason"]))
-            for r in flagged.to_dict("records")]
-        pages[city["page"]] = env.get_template("city.html").render(
-            city=city, findings=shown, bundles=bundles_here, kinds=[k for k in KINDS if counts[k]],
-            flagged=flagged_rows, title=row["region"] or row["local_source"])
+        if findings is None:
+            linked.append(city["page"])
+        else:
+            emit(city["page"], _city_page(env, city, findings, flagged_of.get(row["local_source"], []), tr))
     chart_rows = [(f"{no} {name}", per_bundle.get(no, {})) for no, name in national]
     from pipeline.report.chart import findings_chart
     chart = findings_chart(chart_rows, [k for k in KINDS if any(c.get(k) for _, c in chart_rows)] or ["missing"], tr)
     compared = {c["local_source"]: c for c in cities}
+    carried = _carried(frames, keys)
     matrix = [dict(doc, page=compared.get(doc["source"], {}).get("page", ""),
                    carries=[no in carried.get(doc["source"], set()) for no, _ in national])
               for doc in docs if doc["status"] != "refused" and carried.get(doc["source"])]
     shown_docs = [dict(d, message_text=tr(d["message"])) for d in docs]
     totals = {k: sum(c["counts"][k] for c in cities) for k in KINDS}
-    pages["index.html"] = env.get_template("index.html").render(
+    emit("index.html", env.get_template("index.html").render(
         cities=cities, kinds=[k for k in KINDS if totals[k]] or list(KINDS[:2]), totals=totals, chart=chart,
-        national=national, matrix=matrix, documents=shown_docs, title=tr.t("Audit report: city lists against the provincial list"))
-    return pages
+        national=national, matrix=matrix, documents=shown_docs,
+        title=tr.t("Audit report: city lists against the provincial list")))
+    return linked
 
 
-def write_report(out_dir: Path, frames: dict[str, pd.DataFrame], catalog, tr: Translator) -> list[str]:
-    """Write ``out_dir/report/*.html`` (atomically, each file); returns the names written."""
+def _city_page(env, city: dict, findings: list[dict], flagged: list[dict], tr: Translator) -> str:
+    shown = [dict(f, local_at=_where(f["local"], tr), baseline_at=_where(f["baseline"], tr),
+                  detail_text=tr(f["detail"]), bundle_label=f"{f['bundle']} {f['bundle_name']}".strip(),
+                  scenario=" / ".join(s for s in (tr(f["local_scenario"]), tr(f["baseline_scenario"])) if s),
+                  item=f"{f['item_id']} {f['item_name']}".strip())
+             for f in findings]
+    bundles_here = sorted({(f["bundle"], f["bundle_label"]) for f in shown}, key=lambda b: natural_key(b[0]))
+    flagged_rows = [
+        dict(r, where=tr.where(", ".join([r["source"]] + [f"{n} {int(r[n])}" for n in
+                                                        ("page", "table", "row", "cell", "line") if int(r[n])])),
+             reason_text=tr(r["reason"]))
+        for r in flagged]
+    return env.get_template("city.html").render(
+        city=city, findings=shown, bundles=bundles_here, kinds=[k for k in KINDS if city["counts"][k]],
+        flagged=flagged_rows, title=city["region"] or city["local_source"])
+
+
+def write_report(out_dir: Path, frames: dict[str, pd.DataFrame], catalog, tr: Translator,
+                 reuse: ReportReuse | None = None, sync: bool = True) -> list[str]:
+    """Write ``out_dir/report/*.html`` (atomically, each file); returns the names written or linked.
+
+    With ``reuse``, a city page whose key is unchanged is linked from the previous report.
+    ``sync=False``: files are not fsynced one by one (a staging folder, synced whole).
+    """
     folder = Path(out_dir) / REPORT_FOLDER
-    pages = render_pages(Path(out_dir), frames, catalog, tr)
-    for name, text in sorted(pages.items()):
-        atomic_write_bytes(folder / name, text.encode("utf-8"))
-    return sorted(pages)
+    written: list[str] = []
+
+    def emit(name: str, text: str) -> None:
+        atomic_write_bytes(folder / name, text.encode("utf-8"), sync)
+        written.append(name)
+    linked = _build(Path(out_dir), frames, catalog, tr, reuse, emit)
+    for name in linked:
+        link_or_copy(reuse.old_dir / name, folder / name)
+    if reuse is not None:
+        reuse.save(out_dir, sync)
+    return sorted([*written, *linked])

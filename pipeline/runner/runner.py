@@ -30,7 +30,7 @@ from pipeline.core.files import default_catalog_dir
 from pipeline.core.i18n import DEFAULT_LANG, N_, Translator, t
 from pipeline.core.limits import Limits
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
-from pipeline.runner.cache import ResultCache, code_version, entry_key
+from pipeline.runner.cache import ResultCache, code_version, entry_key, wording_version
 from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
 
@@ -175,7 +175,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         order = [rel for _, rel in files]
         keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), fingerprint, code)
                 for path, rel in files]
-        run_key = _run_key(order, keys, fingerprint, f"{code}|{options.lang}")
+        run_key = _run_key(order, keys, fingerprint, f"{code}|{options.lang}|{wording_version()}")
         # the run that wrote out/ builds the next one, unless the cache lives elsewhere (it may serve several out/)
         previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
         unchanged = previous.report_if_unchanged(run_key) if previous else None
@@ -188,7 +188,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         from pipeline.dataset.csv_chunks import CsvReuse
         from pipeline.dataset.tables import frames_from_rows, write_tables
         from pipeline.diff.write import DiffReuse, write_all_diffs
-        from pipeline.report.html import write_report
+        from pipeline.report.html import ReportReuse, write_report
         from pipeline.runner.workers import FileReader, WorkerPool, read_all
 
         catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
@@ -236,7 +236,8 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         # diffs are reused from the out/ they were written to; the staging folder is synced whole at commit
         reuse = DiffReuse(options.out_dir, file_keys, options.lang) if previous is not None else None
         diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, tr, pool.executor, sync=False)
-        write_report(staging.path, frames, catalog, tr)
+        pages = ReportReuse(options.out_dir, reuse.page_keys()) if reuse is not None else None
+        write_report(staging.path, frames, catalog, tr, pages, sync=False)
         clock.lap("diff")
         per_file = [figures_of[rel] for rel in order]
         figures = dict(documents=len(order), mentions=sum(f["mentions"] for f in per_file),

@@ -123,11 +123,15 @@ def _diff_inodes(out: Path) -> dict[str, int]:
     return {p.name: p.stat().st_ino for p in sorted((out / "diffs").iterdir()) if p.suffix in (".json", ".md", ".xlsx")}
 
 
+def _page_inodes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in sorted((out / "report").iterdir())}
+
+
 def test_diffs_whose_inputs_did_not_change_are_reused_and_equal_a_fresh_run(tmp_path):
     root = _root(tmp_path)
     options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
     run(discover_inputs(root, CATALOG), options)
-    before = _diff_inodes(tmp_path / "out")
+    before, pages = _diff_inodes(tmp_path / "out"), _page_inodes(tmp_path / "out")
     assert {"青岛市.json", "淄博市.xlsx", "白银市白银区.md"} <= set(before)
 
     zibo = root / "003_c341546b877d9344.txt"    # a city list: only its own diff is made again
@@ -136,6 +140,8 @@ def test_diffs_whose_inputs_did_not_change_are_reused_and_equal_a_fresh_run(tmp_
     after = _diff_inodes(tmp_path / "out")
     remade = sorted(name for name in before if after[name] != before[name])
     assert remade == ["淄博市.json", "淄博市.md", "淄博市.xlsx"]
+    pages_after = _page_inodes(tmp_path / "out")     # the report: that city's page and the index, no other
+    assert sorted(name for name in pages if pages_after[name] != pages[name]) == ["index.html", "淄博市.html"]
     run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
                                                    use_cache=False))
     assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
@@ -146,6 +152,22 @@ def test_diffs_whose_inputs_did_not_change_are_reused_and_equal_a_fresh_run(tmp_
     again = _diff_inodes(tmp_path / "out")
     assert sorted(name for name in after if again[name] != after[name]) == [
         "淄博市.json", "淄博市.md", "淄博市.xlsx", "青岛市.json", "青岛市.md", "青岛市.xlsx"]
+
+
+def test_new_wording_remakes_every_diff_and_page_but_reads_no_file_again(tmp_path, monkeypatch):
+    """Translations and report templates are not in the code's hash; a change of them is not served stale."""
+    import pipeline.diff.write as write
+    import pipeline.runner.runner as runner
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    diffs, pages = _diff_inodes(tmp_path / "out"), _page_inodes(tmp_path / "out")
+    for module in (write, runner):
+        monkeypatch.setattr(module, "wording_version", lambda: "a new .mo or template")
+    report = run(discover_inputs(root, CATALOG), options)
+    assert report.reused == 5
+    after, pages_after = _diff_inodes(tmp_path / "out"), _page_inodes(tmp_path / "out")
+    assert [n for n in diffs if after[n] == diffs[n]] == [] and [n for n in pages if pages_after[n] == pages[n]] == []
 
 
 def test_a_changed_file_reuses_the_other_files_rows_and_csv_chunks_and_equals_a_fresh_run(tmp_path, monkeypatch):

@@ -3,7 +3,8 @@
 ``Staging(out_dir).path`` is where the new dataset is written; ``commit`` carries over the
 entries of the old folder that a run does not own (``review.xlsx``, diffs made on demand …),
 fsyncs, and exchanges the two folders atomically. A run killed at any moment leaves the
-previous ``out/`` whole.
+previous ``out/`` whole. The previous folder, swapped out, is deleted under a ``.trash`` name
+(by a process of its own when it is big: the run does not wait for thousands of unlinks).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import errno
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from pipeline.core.files import link_or_copy
@@ -48,6 +51,8 @@ class Staging:
         for stale in (self.path, self._old):
             if stale.exists():
                 shutil.rmtree(stale)
+        for trash in sorted(self.out_dir.parent.glob(f".{self.out_dir.name}.trash.*")):
+            _discard(trash)                 # a deletion a kill or a crash cut short
         self.path.mkdir(parents=True)
 
     def commit(self) -> None:
@@ -65,7 +70,7 @@ class Staging:
             return
         _fsync_dir(self.out_dir.parent)
         if self.path.exists():
-            shutil.rmtree(self.path)
+            _discard(self.path)
 
     def abandon(self) -> None:
         if self.path.exists():
@@ -80,6 +85,49 @@ def _link_copy(src: Path, dst: Path) -> None:
             _link_copy(entry, dst / entry.name)
     elif not dst.exists():
         link_or_copy(src, dst)
+
+
+# a previous out/ with more entries than this is deleted by a process of its own, the run does not wait:
+# measured here, deleting the 14,000 links of a 3,000-document out/ took 1.3-7.7 s of a 13 s one-changed run
+DELETE_APART_FROM = 2000
+
+
+def _discard(folder: Path) -> None:
+    """Delete ``folder`` (the previous out/, swapped out); a big one under a ``.trash`` name, in the background.
+
+    The folder is renamed first, so the next run never mistakes it for a staging folder, and
+    removes what a kill left of it (``Staging.__init__``).
+    """
+    if ".trash." not in folder.name:
+        trash = folder.with_name(f"{folder.name.rsplit('.', 1)[0]}.trash.{os.getpid()}")
+        os.rename(folder, trash)
+        folder = trash
+    if not _more_entries_than(folder, DELETE_APART_FROM):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # a process that forks and leaves: the deleting grandchild belongs to no one here (no zombie, no wait)
+    forked = hasattr(os, "fork") and subprocess.run(
+        [sys.executable, "-c", _DELETE_APART, str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, check=False).returncode == 0
+    if not forked:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_DELETE_APART = """
+import os, shutil, sys
+if os.fork() == 0:
+    os.setsid()
+    shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+
+
+def _more_entries_than(folder: Path, limit: int) -> bool:
+    seen = 0
+    for _, dirs, names in os.walk(folder):
+        seen += len(dirs) + len(names)
+        if seen > limit:
+            return True
+    return False
 
 
 def _fsync_dir(path: Path) -> None:

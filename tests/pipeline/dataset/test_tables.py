@@ -88,3 +88,28 @@ def test_a_stale_staging_folder_is_cleared_and_the_old_folder_restored(tmp_path)
     assert list(staging.path.iterdir()) == []
     staging.abandon()
     assert load(out) == {}
+
+
+def test_a_big_previous_folder_is_deleted_apart_and_a_cut_short_deletion_finished(tmp_path, monkeypatch):
+    import time
+
+    import pipeline.dataset.staging as staging_module
+    monkeypatch.setattr(staging_module, "DELETE_APART_FROM", 3)
+    out = tmp_path / "out"
+    (out / "diffs").mkdir(parents=True)
+    for n in range(5):
+        (out / "diffs" / f"{n}.json").write_text("old", encoding="utf-8")
+    (out / "items.csv").write_text("old", encoding="utf-8")
+    staging = Staging(out)
+    (staging.path / "items.csv").write_text("new", encoding="utf-8")
+    staging.commit()
+    assert (out / "items.csv").read_text(encoding="utf-8") == "new"
+    assert (out / "diffs" / "4.json").read_text(encoding="utf-8") == "old"      # carried over, not lost
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    (tmp_path / ".out.trash.99").mkdir()                # a deletion a kill cut short
+    (tmp_path / ".out.trash.99" / "half.csv").write_text("half", encoding="utf-8")
+    Staging(out).abandon()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

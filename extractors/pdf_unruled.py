@@ -56,6 +56,8 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
     else:
         return None, lines
     end = _table_end(lines, pieces, start + max(header_lines, 1), columns, column_gap)
+    if header_lines:
+        columns = _with_open_gaps(columns, lines[start:end], column_gap)
     body = lines[start + header_lines:end]
     rows: list[list[Cell | None]] = []
     if header_lines:
@@ -82,6 +84,37 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
     table = PageTable(page_no, bbox, rows, [page_no] * len(rows), {0}, ruled=False)
     table.columns = columns
     return table, lines[:start] + lines[end:]
+
+
+# A vertical strip this wide (as a share of the type size) that no character of the table's lines
+# touches, from its header down, parts two columns, however narrow the gap a full cell leaves.
+_OPEN_GAP = 0.3
+# ... when this many of the table's lines start a character right after it (a column's start).
+_STARTS_THERE = 2
+
+
+def _with_open_gaps(columns: list[float], lines: list[Line], gap: float) -> list[float]:
+    """The header's column starts, and the starts of columns whose gap stays open down the whole
+    table though narrower than ``gap`` (cells set close together: a header of short words fused,
+    "序号事项名称")."""
+    boxes = sorted(b for ln in lines for ch, b in zip(ln.text, ln.boxes) if ch.strip())
+    if len(lines) < 3 or not boxes:
+        return columns
+    size = statistics.median(ln.size for ln in lines)
+    starts: list[float] = []
+    right = boxes[0][1]
+    for x0, x1 in boxes[1:]:
+        if x0 - right >= _OPEN_GAP * size:
+            starts.append(x0)
+        right = max(right, x1)
+    out = list(columns)
+    for x in starts:
+        if any(abs(x - c) <= gap / 2 for c in out):
+            continue
+        aligned = sum(1 for ln in lines if any(abs(b[0] - x) < 0.5 for b in ln.boxes))
+        if aligned >= _STARTS_THERE:
+            out.append(x)
+    return sorted(out)
 
 
 def _set_right_edges(rows: list[list[Cell | None]]) -> None:

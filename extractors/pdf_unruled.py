@@ -41,7 +41,8 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
                    columns_before: list[float] | None = None) -> tuple[PageTable | None, list[Line]]:
     """The table among a page's printed lines, and the lines left outside it."""
     pieces = [split_at_gaps(ln, column_gap) for ln in lines]
-    start = next((i for i, p in enumerate(pieces) if _is_header(p, headers)), None)
+    start = next((i for i, p in enumerate(pieces) if _is_header(p, headers)
+                  or _is_header(_stacked(pieces[i:i + _HEADER_WRAPS]), headers)), None)
     header_lines = 1
     if start is not None:
         columns = [p.x0 for p in pieces[start]]
@@ -126,6 +127,25 @@ def _set_right_edges(rows: list[list[Cell | None]]) -> None:
         for row in rows:
             if row[c] is not None:
                 row[c].x1 = right
+
+
+# A header cell may wrap over this many printed lines (narrow columns: 序/号, 办理时/限).
+_HEADER_WRAPS = 3
+
+
+def _stacked(pieces: list[list[Line]]) -> list[Line]:
+    """The first line's pieces with the text of the lines below that go on under them (a header
+    whose cells wrap: "办理时" over "限" reads "办理时限")."""
+    out = [Line(p.text, p.x0, p.x1, p.top, list(p.boxes), p.size, p.page) for p in pieces[0]] if pieces else []
+    columns = [p.x0 for p in out]
+    for parts in pieces[1:]:
+        if not _continues_header(parts, columns):
+            break
+        for part in parts:
+            under = next((p for p in out if abs(p.x0 - part.x0) < 1.0), None)
+            if under is not None:
+                under.text += part.text
+    return out
 
 
 def _continues_header(parts: list[Line], columns: list[float]) -> bool:

@@ -191,3 +191,19 @@ def test_columns_set_closer_than_the_column_gap_are_found_from_gaps_open_down_th
     assert table is not None and table.columns == [100.0, 124.0, 400.0]
     assert [[" ".join(ln.text for ln in c.lines) for c in row] for row in table.rows][:2] == [
         ["序号", "主题名称", "必做事项"], ["1", "企业招用员工", "职工参保登记"]]
+
+
+def test_a_header_whose_narrow_cells_wrap_over_lines_is_found_from_the_lines_stacked():
+    """Seed 001's header in narrow unruled columns: 序/号 and 办理时/限 wrap, so the first printed
+    line alone holds one header word; read with the lines below it, it is the header."""
+    from extractors.pdf_unruled import words_to_table
+    from pipeline.core.header_words import HeaderVocabulary
+    lines = [_joined(_printed("序", 100.0, 10.0), _printed("服务事项", 130.0, 10.0), _printed("办理时", 300.0, 10.0)),
+             _joined(_printed("号", 100.0, 22.0), _printed("限", 300.0, 22.0)),
+             _joined(_printed("1", 100.0, 40.0), _printed("职工参保登记", 130.0, 40.0), _printed("5个工作", 300.0, 40.0)),
+             _joined(_printed("日", 300.0, 52.0)),
+             _joined(_printed("2", 100.0, 70.0), _printed("就业登记", 130.0, 70.0), _printed("即时办结", 300.0, 70.0))]
+    table, _ = words_to_table(lines, 1, 8.0, HeaderVocabulary.default())
+    assert table is not None
+    assert [["".join(ln.text for ln in c.lines) for c in row] for row in table.rows] == [
+        ["序号", "服务事项", "办理时限"], ["1", "职工参保登记", "5个工作日"], ["2", "就业登记", "即时办结"]]

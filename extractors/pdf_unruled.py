@@ -136,7 +136,9 @@ _HEADER_WRAPS = 3
 def _stacked(pieces: list[list[Line]]) -> list[Line]:
     """The first line's pieces with the text of the lines below that go on under them (a header
     whose cells wrap: "办理时" over "限" reads "办理时限")."""
-    out = [Line(p.text, p.x0, p.x1, p.top, list(p.boxes), p.size, p.page) for p in pieces[0]] if pieces else []
+    if not pieces or any(re.search(r"\d", p.text) for p in pieces[0]):
+        return []    # a line holding numbers is a row of the table, not the top of its header
+    out = [Line(p.text, p.x0, p.x1, p.top, list(p.boxes), p.size, p.page) for p in pieces[0]]
     columns = [p.x0 for p in out]
     for parts in pieces[1:]:
         if not _continues_header(parts, columns):

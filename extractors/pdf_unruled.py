@@ -41,7 +41,8 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
                    columns_before: list[float] | None = None) -> tuple[PageTable | None, list[Line]]:
     """The table among a page's printed lines, and the lines left outside it."""
     pieces = [split_at_gaps(ln, column_gap) for ln in lines]
-    start = next((i for i, p in enumerate(pieces) if _is_header(p, headers)), None)
+    start = next((i for i, p in enumerate(pieces) if _is_header(p, headers)
+                  or _is_header(_stacked(pieces[i:i + _HEADER_WRAPS]), headers)), None)
     header_lines = 1
     if start is not None:
         columns = [p.x0 for p in pieces[start]]
@@ -56,6 +57,8 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
     else:
         return None, lines
     end = _table_end(lines, pieces, start + max(header_lines, 1), columns, column_gap)
+    if header_lines:
+        columns = _with_open_gaps(columns, lines[start:end], column_gap)
     body = lines[start + header_lines:end]
     rows: list[list[Cell | None]] = []
     if header_lines:
@@ -84,6 +87,37 @@ def words_to_table(lines: list[Line], page_no: int, column_gap: float, headers: 
     return table, lines[:start] + lines[end:]
 
 
+# A vertical strip this wide (as a share of the type size) that no character of the table's lines
+# touches, from its header down, parts two columns, however narrow the gap a full cell leaves.
+_OPEN_GAP = 0.3
+# ... when this many of the table's lines start a character right after it (a column's start).
+_STARTS_THERE = 2
+
+
+def _with_open_gaps(columns: list[float], lines: list[Line], gap: float) -> list[float]:
+    """The header's column starts, and the starts of columns whose gap stays open down the whole
+    table though narrower than ``gap`` (cells set close together: a header of short words fused,
+    "序号事项名称")."""
+    boxes = sorted(b for ln in lines for ch, b in zip(ln.text, ln.boxes) if ch.strip())
+    if len(lines) < 3 or not boxes:
+        return columns
+    size = statistics.median(ln.size for ln in lines)
+    starts: list[float] = []
+    right = boxes[0][1]
+    for x0, x1 in boxes[1:]:
+        if x0 - right >= _OPEN_GAP * size:
+            starts.append(x0)
+        right = max(right, x1)
+    out = list(columns)
+    for x in starts:
+        if any(abs(x - c) <= gap / 2 for c in out):
+            continue
+        aligned = sum(1 for ln in lines if any(abs(b[0] - x) < 0.5 for b in ln.boxes))
+        if aligned >= _STARTS_THERE:
+            out.append(x)
+    return sorted(out)
+
+
 def _set_right_edges(rows: list[list[Cell | None]]) -> None:
     """A column's right edge is where its longest printed line ends: lines that reach it wrapped."""
     for c in range(len(rows[0])):
@@ -93,6 +127,27 @@ def _set_right_edges(rows: list[list[Cell | None]]) -> None:
         for row in rows:
             if row[c] is not None:
                 row[c].x1 = right
+
+
+# A header cell may wrap over this many printed lines (narrow columns: 序/号, 办理时/限).
+_HEADER_WRAPS = 3
+
+
+def _stacked(pieces: list[list[Line]]) -> list[Line]:
+    """The first line's pieces with the text of the lines below that go on under them (a header
+    whose cells wrap: "办理时" over "限" reads "办理时限")."""
+    if not pieces or any(re.search(r"\d", p.text) for p in pieces[0]):
+        return []    # a line holding numbers is a row of the table, not the top of its header
+    out = [Line(p.text, p.x0, p.x1, p.top, list(p.boxes), p.size, p.page) for p in pieces[0]]
+    columns = [p.x0 for p in out]
+    for parts in pieces[1:]:
+        if not _continues_header(parts, columns):
+            break
+        for part in parts:
+            under = next((p for p in out if abs(p.x0 - part.x0) < 1.0), None)
+            if under is not None:
+                under.text += part.text
+    return out
 
 
 def _continues_header(parts: list[Line], columns: list[float]) -> bool:

@@ -131,13 +131,29 @@ def rows_to_extraction(rows: list[Row], rel: str, catalog: Catalog, nlp=None,
                        deadline: Deadline | None = None) -> Extraction:
     results: list[TableResult] = []
     context = reading_context(rows, catalog)
+    run: list[Row] = []                     # the rows of the last list table, with its continuations
+    run_context = context
     for table, group in groupby(sorted((r for r in rows if r.where.table), key=lambda r: (r.where.table, r.where.row)),
                                 key=lambda r: r.where.table):
         if deadline is not None:
             deadline.check(f"table {table}")
-        results.append(read_table(list(group), context))
-        if results[-1].layout is not None and results[-1].layout.kind:
-            context = replace(context, previous=results[-1].layout)
+        group = list(group)
+        result = read_table(group, context)
+        if result.layout is not None and result.layout.continues and run:
+            # a table without a header that goes on with the one before (a next page that starts
+            # inside a bundle, a scenario, a catalog group): read as one table with it, so its first
+            # rows belong to the bundle still open there
+            run += group
+            joined = read_table(run, run_context)
+            joined.warnings.extend(result.layout.warnings)
+            results[-1] = joined
+            continue
+        results.append(result)
+        if result.layout is not None and result.layout.kind:
+            run, run_context = group, context
+            context = replace(context, previous=result.layout)
+        else:
+            run = []
     prose = read_prose(rows, nlp)
     if prose.mentions:
         results.append(prose)

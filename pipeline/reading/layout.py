@@ -65,6 +65,7 @@ class TableLayout:
     kind_reason: str = ""
     warnings: tuple[str, ...] = ()
     unplaced: tuple[str, ...] = ()       # header cells that named no field
+    continues: bool = False              # no header of its own: the table before goes on in it
 
     @property
     def fields(self) -> list[str]:
@@ -363,8 +364,8 @@ def read_layout(rows: list[Row], context: ReadingContext) -> TableLayout:
                         for c in previous.columns)
         where = rows[start].where.describe() if rows else ""
         return TableLayout(previous.kind, columns, (), start, previous.kind_reason + ", continued",
-                           (f"{where}: a table without a header row, as wide as the one before: read as its "
-                            f"continuation",))
+                           (t("{where}: a table without a header row, as wide as the one before: read as its "
+                              "continuation", where=where),), continues=True)
     data_from = header_rows[-1] + 1 if header_rows else _first_data_row(rows)
     headers = _column_headers(rows, header_rows, width)
     data = rows[data_from:data_from + _SAMPLE_ROWS]

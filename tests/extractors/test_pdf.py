@@ -166,3 +166,44 @@ def test_a_row_opening_with_a_scenario_code_at_a_page_top_is_a_row_of_its_own():
                       [1, 1], {0}, ruled=False)
     assert not _continues_cut_row(table, row("", "5-3事业单位工作人员调出", "1.办理事业单位减人手续"), key=0)
     assert _continues_cut_row(table, row("", "", "2.核定工资待遇"), key=0)
+
+
+def _joined(*pieces):
+    """One printed line made of pieces (as chars_to_lines gives a line whose gaps are narrow)."""
+    from extractors.pdf_lines import Line
+    boxes = [b for p in pieces for b in p.boxes]
+    return Line("".join(p.text for p in pieces), boxes[0][0], boxes[-1][1], pieces[0].top, boxes)
+
+
+def test_columns_set_closer_than_the_column_gap_are_found_from_gaps_open_down_the_table():
+    """Seed 000's header in a tightly set unruled table: 序号 and 主题名称 4 points apart print as one
+    piece "序号主题名称"; the strip between them stays open on every line below and two lines start
+    right after it, so it parts two columns; a narrow gap inside one cell's line does not."""
+    from extractors.pdf_unruled import words_to_table
+    from pipeline.core.header_words import HeaderVocabulary
+    lines = [_joined(_printed("序号", 100.0, 10.0), _printed("主题名称", 124.0, 10.0)),
+             _joined(_printed("1", 100.0, 22.0), _printed("企业招用员工", 124.0, 22.0)),
+             _joined(_printed("2", 100.0, 34.0), _printed("企业与员工解除终止劳动合同", 124.0, 34.0)),
+             _joined(_printed("3", 100.0, 46.0), _printed("失业", 124.0, 46.0), _printed("服务", 148.0, 46.0))]
+    lines[0] = _joined(lines[0], _printed("必做事项", 400.0, 10.0))
+    lines[1] = _joined(lines[1], _printed("职工参保登记", 400.0, 22.0))
+    table, _ = words_to_table(lines, 1, 8.0, HeaderVocabulary.default())
+    assert table is not None and table.columns == [100.0, 124.0, 400.0]
+    assert [[" ".join(ln.text for ln in c.lines) for c in row] for row in table.rows][:2] == [
+        ["序号", "主题名称", "必做事项"], ["1", "企业招用员工", "职工参保登记"]]
+
+
+def test_a_header_whose_narrow_cells_wrap_over_lines_is_found_from_the_lines_stacked():
+    """Seed 001's header in narrow unruled columns: 序/号 and 办理时/限 wrap, so the first printed
+    line alone holds one header word; read with the lines below it, it is the header."""
+    from extractors.pdf_unruled import words_to_table
+    from pipeline.core.header_words import HeaderVocabulary
+    lines = [_joined(_printed("序", 100.0, 10.0), _printed("服务事项", 130.0, 10.0), _printed("办理时", 300.0, 10.0)),
+             _joined(_printed("号", 100.0, 22.0), _printed("限", 300.0, 22.0)),
+             _joined(_printed("1", 100.0, 40.0), _printed("职工参保登记", 130.0, 40.0), _printed("5个工作", 300.0, 40.0)),
+             _joined(_printed("日", 300.0, 52.0)),
+             _joined(_printed("2", 100.0, 70.0), _printed("就业登记", 130.0, 70.0), _printed("即时办结", 300.0, 70.0))]
+    table, _ = words_to_table(lines, 1, 8.0, HeaderVocabulary.default())
+    assert table is not None
+    assert [["".join(ln.text for ln in c.lines) for c in row] for row in table.rows] == [
+        ["序号", "服务事项", "办理时限"], ["1", "职工参保登记", "5个工作日"], ["2", "就业登记", "即时办结"]]

@@ -66,6 +66,12 @@ HALF = {
     # added after the first measurement, before the unruled-table reader was tuned: the only
     # unruled family was held back, so the reader had nothing to be tuned on
     "pdf_unruled_spans": "tune", "web_copy_columns": "tune",
+    # added at the second tuning stage (issue 13, session b), from the issue's own description of
+    # real lists, to give the reader geometry no tune family had: unruled PDFs whose cells wrap over
+    # 2-4 lines with other fonts, widths and near-touching columns; text copied from PDF viewers and
+    # web pages one visual line per line with page numbers and repeated headers; DOCX tables that
+    # continue on a next page without a header, starting mid-bundle
+    "pdf_unruled_wraps": "tune", "viewer_copy": "tune", "docx_continued": "tune",
     "header_synonyms": "held", "extra_columns": "held", "one_row_per_bundle": "held", "missing_header": "held",
     "traditional": "held", "tsv_rows": "held", "web_copy": "held", "line_endings": "held",
     "docx_plain": "held", "pdf_unruled": "held",
@@ -237,7 +243,7 @@ class Spec:
     units: bool = True              # 001: print （承办：…）
     groups: tuple = ()              # two-row header: (label, keys, sub-labels)
     caption: bool = False           # a caption row inside the table above the header
-    header: str = "top"             # top | none | first_only | repeat
+    header: str = "top"             # top | none | first_only | repeat | mid_bundle
     before: int = -1                # -1: 附件N + title; 0..2: notice lines around them; -2: nothing
     marker: str | None = "seed"
     merge: str = ""                 # merge | blank | repeat ("" = merge, catalog text repeats)
@@ -537,11 +543,19 @@ def layout_blocks(recs, cols, spec: Spec, title: str, region: Region, rng: rando
     elif spec.header == "repeat" and body > 8:
         step = rng.randint(5, 9)
         parts = split_table(table, list(range(step, body, step)), header_after=True)
+    elif spec.header == "mid_bundle" and body > 3:
+        # the next page's table has no header and starts inside a bundle (its merged cells cut)
+        inside = [i for i in range(2, body - 1) if recs[i]["_m"].get("bundle") is not None
+                  and recs[i]["_m"].get("bundle") == recs[i - 1]["_m"].get("bundle")]
+        cut = min(inside, key=lambda i: abs(i - body // 2)) if inside else body // 2
+        parts = split_table(table, [cut], header_after=False)
     else:
         parts = [table]
     for k, part in enumerate(parts):
         if k:
             blocks += [("pagebreak", f"- {k + 1} -")]
+            if spec.opts.get("cont_label"):
+                blocks.append(("p", spec.opts["cont_label"]))
         blocks.append(("table", part))
     if spec.src.seed == "002" and spec.src.kind in ("scen", "speedup") and rng.random() < 0.5:
         blocks.append(("p", "注：所涉服务事项详见《全国人力资源社会保障系统公共服务事项清单》。"))
@@ -597,13 +611,22 @@ def render_tsv(blocks, join="；", **_) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_web(blocks, mode="cells", gap="    ", **_) -> str:
-    """Text copied out of a web page: no tabs; one cell per line, or cells apart by runs of spaces."""
+def render_web(blocks, mode="cells", gap="    ", wrap=0, page_numbers=False, **_) -> str:
+    """Text copied out of a web page: no tabs; one cell per line, or cells apart by runs of spaces.
+
+    ``wrap`` (display columns per unit of the table's relative width): each cell's lines are cut
+    where the page wrapped them, as a PDF viewer's copy gives them; ``page_numbers``: a page break
+    leaves its "- N -" line."""
     lines = []
     for blk in blocks:
         if blk[0] != "table":
-            lines.append("" if blk[0] == "pagebreak" else blk[1])
+            lines.append((blk[1] if page_numbers else "") if blk[0] == "pagebreak" else blk[1])
             continue
+        if wrap:
+            t = blk[1]
+            rows = [[Cell(tuple(piece for s in c.lines() for piece in _chop(s, max(8, int(t.widths[k] * wrap)))))
+                     for k, c in enumerate(row)] for row in t.rows]
+            blk = ("table", replace(t, rows=rows))
         for row in blk[1].rows:
             if mode == "spaces":
                 lines.append(gap.join(" ".join(c.lines()) for c in row).rstrip())
@@ -791,12 +814,16 @@ def render_docx(blocks, path: Path, autonum=False, breaks=False, grid=True, **_)
 
 # --- PDF --------------------------------------------------------------------------------------
 
-def render_pdf(blocks, path: Path, ruled=True, repeat=True, **_) -> None:
+def render_pdf(blocks, path: Path, ruled=True, repeat=True, font_size=8.5, leading=11, cell_pad=None, valign=None,
+               widths=None, **_) -> None:
     """Born-digital PDF: reportlab tables of CJK-wrapped paragraphs, with or without a grid.
 
     Pages are cut here, as a word processor does: rows whole, the header repeated (unless
     ``repeat`` is off), a merged cell's text on its first page only (blank below a page top).
     reportlab's own splitting loses spanned text and fails on spans taller than a page.
+    ``font_size``/``leading``: the cells' type; ``cell_pad``: side padding (small: cells nearly touch);
+    ``valign``: TOP or MIDDLE; ``widths``: "equal" columns, "share" (= the table's widths scaled
+    to a ``share`` of the frame, passed as a float) or None (the table's relative widths).
     """
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -805,7 +832,7 @@ def render_pdf(blocks, path: Path, ruled=True, repeat=True, **_) -> None:
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle
     font = "STSong-Light"
     pdfmetrics.registerFont(UnicodeCIDFont(font))
-    cell_st = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    cell_st = ParagraphStyle("cell", fontName=font, fontSize=font_size, leading=leading, wordWrap="CJK")
     p_st = ParagraphStyle("p", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     t_st = ParagraphStyle("t", parent=p_st, fontSize=15, leading=22, alignment=1, spaceBefore=4, spaceAfter=8)
     size = landscape(A4) if max(len(t.widths) for t in _tables(blocks)) >= 6 else A4
@@ -816,14 +843,16 @@ def render_pdf(blocks, path: Path, ruled=True, repeat=True, **_) -> None:
         return Paragraph("<br/>".join(escape(s).replace("\u00b7", "\u30fb") for s in lines), cell_st)
 
     def rl_table(t: Table) -> RLTable:
-        cmds = [("VALIGN", (0, 0), (-1, -1), "MIDDLE" if ruled else "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3 if ruled else 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3 if ruled else 6)]
+        side = cell_pad if cell_pad is not None else (3 if ruled else 6)
+        cmds = [("VALIGN", (0, 0), (-1, -1), valign or ("MIDDLE" if ruled else "TOP")),
+                ("LEFTPADDING", (0, 0), (-1, -1), side), ("RIGHTPADDING", (0, 0), (-1, -1), side)]
         cmds += [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
         cmds += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in t.spans]
         single = len(t.rows) - t.n_header == 1   # only a lone row taller than a page may split inside
+        rel = [1.0] * len(t.widths) if widths == "equal" else t.widths
+        share = widths if isinstance(widths, float) else 1.0
         return RLTable([[para(c.lines(circled_max=10)) for c in row] for row in t.rows],
-                       colWidths=[w * frame_w / sum(t.widths) for w in t.widths], repeatRows=t.n_header,
+                       colWidths=[w * share * frame_w / sum(rel) for w in rel], repeatRows=t.n_header,
                        splitInRow=1 if single else 0, style=TableStyle(cmds))
 
     story, used = [], 0.0
@@ -1186,6 +1215,46 @@ def fam_pdf_unruled_spans(src):
                  opts={"ruled": False}),
             Spec(src, "pdf_unruled_spans", 1, "pdf without ruling lines, header synonyms, notice lines above",
                  fmt="pdf", opts={"ruled": False}, cols=_synonyms(src, 1), before=1)]
+
+
+def fam_pdf_unruled_wraps(src):
+    """Added at the second tuning stage: the issue's "born-digital PDF speed-up list without ruling
+    lines whose cells wrap over two to four lines", in type and widths no other tune family uses."""
+    return [Spec(src, "pdf_unruled_wraps", 0, "pdf without ruling lines, 10pt type in a table 70% of the page "
+                 "wide: cells wrap over 2-4 lines, columns 3pt apart, header repeated on each page", fmt="pdf",
+                 opts={"ruled": False, "font_size": 10.0, "leading": 12.5, "cell_pad": 1.5, "widths": 0.7}),
+            Spec(src, "pdf_unruled_wraps", 1, "pdf without ruling lines, equal column widths, 9pt type, "
+                 "header on the first page only, no title lines", fmt="pdf",
+                 opts={"ruled": False, "font_size": 9.0, "leading": 11.0, "cell_pad": 2.0, "widths": "equal",
+                       "repeat": False}, before=-2 if src.kind != "catalog" else -1),
+            Spec(src, "pdf_unruled_wraps", 2, "pdf without ruling lines, header synonyms, 7.5pt type, "
+                 "notice lines above, no merges (text repeated)", fmt="pdf",
+                 opts={"ruled": False, "font_size": 7.5, "leading": 9.0, "cell_pad": 2.5, "widths": 0.85},
+                 cols=_synonyms(src, 4), before=2, merge="repeat")]
+
+
+def fam_viewer_copy(src):
+    """Added at the second tuning stage: text copied out of a PDF viewer or a web page (the issue's
+    "tables copied from web pages or PDF viewers"): no tabs, each cell's wrapped lines one per line."""
+    return [Spec(src, "viewer_copy", 0, "copied from a PDF viewer: one visual line per line (cells wrapped), "
+                 "page numbers, header repeated on each page", fmt="web",
+                 opts={"mode": "cells", "wrap": 5, "page_numbers": True}, header="repeat"),
+            Spec(src, "viewer_copy", 1, "copied from a web page: cells wrapped narrowly, empty cells vanish, "
+                 "blank line between rows, header synonyms", fmt="web",
+                 opts={"mode": "cells_gap", "wrap": 3}, cols=_synonyms(src, 5))]
+
+
+def fam_docx_continued(src):
+    """Added at the second tuning stage: the issue's DOCX tables "continuing on a next page without
+    a header and starting mid-bundle", with and without merges and grid."""
+    return [Spec(src, "docx_continued", 0, "docx, ruled, merged cells; the table continues after a page "
+                 "break without a header, starting inside a bundle", fmt="docx", header="mid_bundle"),
+            Spec(src, "docx_continued", 1, "docx without merges or grid: repeated cells left empty; continued "
+                 "without a header inside a bundle", fmt="docx", header="mid_bundle", merge="blank",
+                 opts={"grid": False}),
+            Spec(src, "docx_continued", 2, "docx without merges, text repeated in every row, header synonyms, "
+                 "continued under a 续表 line without a header", fmt="docx", header="mid_bundle",
+                 merge="repeat", cols=_synonyms(src, 6), opts={"cont_label": "续表"})]
 
 
 FAMILIES = {name[4:]: fn for name, fn in globals().items() if name.startswith("fam_")}

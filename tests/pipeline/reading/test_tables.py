@@ -109,3 +109,25 @@ def test_the_service_items_of_a_catalog_list_are_mentions_of_kind_catalog():
     subs = [r["sub"] or r["main"] for r in gold["catalog_rows"]]
     assert [m.list_kind for m in result.mentions] == ["catalog"] * len(subs)
     assert [m.printed for m in result.mentions] == subs
+
+
+def test_a_table_continued_without_a_header_inside_a_bundle_keeps_its_first_rows():
+    """A DOCX table that goes on after a page break without a header, starting inside a bundle
+    (its 序号/主题名称 cells empty): its first rows belong to the bundle still open before it."""
+    from dataclasses import replace as _replace
+
+    from pipeline.catalog.reference import load_catalog
+    from pipeline.reading.document import rows_to_extraction
+    from tests.conftest import CATALOG
+    rows = seed_tables("000")[0]
+    whole = read_table(rows, _context("000"))
+    header = tuple((c or "").strip() for c in rows[0].cells)
+    middle = len(rows) // 2
+    cut = next(i for i in range(middle, len(rows)) if not (rows[i].cells[0] or "").strip()
+               and not (rows[i].cells[1] or "").strip() and tuple((c or "").strip() for c in rows[i].cells) != header)
+    second = [Row(_replace(r.where, table=2, row=k), r.cells) for k, r in enumerate(rows[cut:], 1)]
+    extraction = rows_to_extraction(rows[:cut] + second, "a.txt", load_catalog(CATALOG))
+    assert [(m.bundle_no, m.scenario_code, m.role, m.text) for m in extraction.mentions] == \
+        [(m.bundle_no, m.scenario_code, m.role, m.text) for m in whole.mentions]
+    assert len(extraction.bundles) == len(whole.bundles)
+    assert not any("skipped" in w for w in extraction.warnings)

@@ -215,8 +215,5 @@ def ocr_reader():
 def available_engines() -> tuple[str, ...]:
     """The OCR engines that can run here, sorted ("ppocr", "tesseract"; () without the OCR extra).
     Part of the result cache's key: a file refused for want of OCR is read once OCR is installed."""
-    try:
-        from extractors import ocr
-    except ImportError:
-        return ()
-    return ocr.available_engines()
+    from extractors.engines import available_engines as engines
+    return engines()

@@ -12,20 +12,16 @@ The engine is made once per file (``make_engine``), not per page or line.
 """
 from __future__ import annotations
 
-import importlib.util
 
 import cv2
 import numpy as np
+
+from extractors.engines import ppocr_available
 
 __all__ = ["ppocr_available", "make_engine", "line_crops", "read_lines", "ENGINE_NAME"]
 
 ENGINE_NAME = "ppocr"   # in Row.engines; Tesseract is "tesseract"
 _PAD = 8                # px of white kept around a line's ink (at 300 dpi; the recogniser wants a margin)
-
-
-def ppocr_available() -> bool:
-    """Do rapidocr-onnxruntime and onnxruntime import here (pip install '.[ocr]')?"""
-    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr_onnxruntime", "onnxruntime"))
 
 
 def make_engine(threads: int = 1):

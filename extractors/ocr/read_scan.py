@@ -26,7 +26,6 @@ Steps, in order:
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +63,8 @@ from extractors.ocr.image import (
 )
 from extractors.ocr.fuse import BROKEN_SEQUENCE, check_list_numbers, fuse_line
 from extractors.ocr.marks import mark_circled_number, number_circles, restore_list_dot
-from extractors.ocr.ppocr import line_crops, make_engine, ppocr_available, read_lines
+from extractors.engines import available_engines, tesseract_available
+from extractors.ocr.ppocr import line_crops, make_engine, read_lines
 from extractors.ocr.reread import (
     block_index,
     find_number_columns,
@@ -156,26 +156,9 @@ class OcrSettings:
 ENGINE_CHOICES = ("auto", "tesseract")
 
 
-def available_engines(lang: str = "chi_sim") -> tuple[str, ...]:
-    """The OCR engines that can run here, sorted: "ppocr" (rapidocr-onnxruntime), "tesseract" (with ``lang``)."""
-    return tuple(name for name, ok in (("ppocr", ppocr_available()), ("tesseract", tesseract_available(lang))) if ok)
-
-
 @dataclass
 class _OcrCell(Cell):
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-
-
-def tesseract_available(lang: str = "chi_sim") -> bool:
-    """Is the ``tesseract`` program installed with the language pack ``lang``?"""
-    exe = shutil.which("tesseract")
-    if exe is None:
-        return False
-    try:
-        done = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return lang in done.stdout.split()
 
 
 def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings(), *, deadline=None,

@@ -305,9 +305,10 @@ def test_every_cell_says_which_engine_read_it(qingdao_rows):
 
 
 def test_without_rapidocr_tesseract_reads_alone(monkeypatch):
+    from extractors import engines
     from extractors.ocr import ppocr, read_scan
     monkeypatch.setattr(ppocr, "ppocr_available", lambda: False)
-    monkeypatch.setattr(read_scan, "ppocr_available", lambda: False)
+    monkeypatch.setattr(engines, "ppocr_available", lambda: False)
     assert ppocr.make_engine() is None
     assert "ppocr" not in read_scan.available_engines()
 

@@ -25,12 +25,13 @@ Adding a message: write it as ``t("… {name} …", name=value)``, then run
 from __future__ import annotations
 
 import gettext
+import hashlib
 import os
 import re
 import string
 from pathlib import Path
 
-__all__ = ["t", "N_", "Translator", "resolve_lang", "LANGS", "DEFAULT_LANG", "LOCALE_DIR", "DOMAIN"]
+__all__ = ["t", "N_", "Translator", "resolve_lang", "wording_version", "LANGS", "DEFAULT_LANG", "LOCALE_DIR", "DOMAIN"]
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -217,3 +218,13 @@ class Translator:
 def _english_left(text: str) -> int:
     """How much of a reading is still English (letters a-z): the smaller, the better the reading."""
     return sum(1 for ch in text if "a" <= ch.lower() <= "z")
+
+
+def wording_version(project: Path | None = None) -> str:
+    """Hash of what people read but ``code_version`` leaves out: the compiled translations and the
+    report's templates (a diff's Markdown and a report page change with them, a file's rows do not)."""
+    package = (Path(project) if project else Path(__file__).resolve().parents[2]) / "pipeline"
+    digest = hashlib.sha256()
+    for path in sorted([*(package / "locale").rglob("*.mo"), *(package / "report" / "templates").glob("*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

@@ -23,14 +23,13 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.files import atomic_write_bytes, link_or_copy
-from pipeline.core.i18n import N_, Translator
+from pipeline.core.i18n import N_, Translator, wording_version
 from pipeline.dataset.staging import CACHE_DIR_NAME
 from pipeline.diff.align import BundleKeys, national_bundle_keys
 from pipeline.diff.baseline import COMPARED_KINDS, LOCAL_LEVELS, Baselines, safe_stem
 from pipeline.diff.compare import diff_lists
 from pipeline.diff.findings import ListDiff, SourceSlices, document_frames
 from pipeline.diff.render import diff_to_json_bytes, render_markdown, render_xlsx
-from pipeline.runner.cache import wording_version
 
 __all__ = ["write_all_diffs", "DiffReuse", "write_diff", "diff_pair", "item_names", "INDEX_COLUMNS", "DIFFS_FOLDER"]
 

@@ -20,7 +20,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-__all__ = ["ResultCache", "entry_key", "code_version", "wording_version"]
+__all__ = ["ResultCache", "entry_key", "code_version"]
 
 _PACKAGES = ("pipeline", "extractors", "normalizers")
 # Tools beside the run that cannot change a file's result: editing them keeps the cache.
@@ -37,16 +37,6 @@ def code_version(project: Path | None = None) -> str:
             if path.relative_to(project).as_posix().startswith(_NOT_IN_RUN):
                 continue
             digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def wording_version(project: Path | None = None) -> str:
-    """Hash of what people read but ``code_version`` leaves out: the compiled translations and the
-    report's templates (a diff's Markdown and a report page change with them, a file's rows do not)."""
-    package = (Path(project) if project else Path(__file__).resolve().parents[2]) / "pipeline"
-    digest = hashlib.sha256()
-    for path in sorted([*(package / "locale").rglob("*.mo"), *(package / "report" / "templates").glob("*")]):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

@@ -18,6 +18,7 @@ the bytes are those of a full run.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +28,10 @@ from pipeline.catalog.decisions import load_decisions
 from pipeline.catalog.manifest import load_manifest
 from pipeline.catalog.reference import catalog_fingerprint, load_catalog
 from pipeline.core.files import default_catalog_dir
-from pipeline.core.i18n import DEFAULT_LANG, N_, Translator, t
+from pipeline.core.i18n import DEFAULT_LANG, N_, Translator, t, wording_version
 from pipeline.core.limits import Limits
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
-from pipeline.runner.cache import ResultCache, code_version, entry_key, wording_version
+from pipeline.runner.cache import ResultCache, code_version, entry_key
 from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
 
@@ -107,13 +108,20 @@ def discover_inputs(root: Path, catalog_dir: Path) -> list[Path]:
     the list returned names them, with what they are, in its ``skipped`` (``DiscoveredInputs``)
     and the run's report lists them.
     """
-    skip = {catalog_dir.resolve(), (root / "catalog").resolve()}
+    skip = {os.path.realpath(catalog_dir), os.path.realpath(root / "catalog")}
     found = DiscoveredInputs()
     skipped = []
-    for path in sorted(root.rglob("*")):
+    paths = []
+    for top, dirs, names in os.walk(root, followlinks=True):
+        # the catalog folder is pruned as a folder (resolving every file's path cost 0.5 s on 3,000 files)
+        dirs[:] = [d for d in dirs if not _inside(os.path.realpath(os.path.join(top, d)), skip)]
+        for name in names:
+            path = os.path.join(top, name)
+            if os.path.islink(path) and _inside(os.path.realpath(path), skip):
+                continue
+            paths.append(Path(path))
+    for path in sorted(paths):
         if not path.is_file() or path.name in _SKIP_NAMES or path.name.startswith("."):
-            continue
-        if skip & set(path.resolve().parents):
             continue
         what = SKIPPED_KINDS.get(path.suffix.lower())
         if what and not _starts_like_a_document(path):
@@ -122,6 +130,10 @@ def discover_inputs(root: Path, catalog_dir: Path) -> list[Path]:
         found.append(path)
     found.skipped = tuple(skipped)
     return found
+
+
+def _inside(real: str, folders: set[str]) -> bool:
+    return any(real == f or real.startswith(f + os.sep) for f in folders)
 
 
 # name suffix -> what such a file is; discovery leaves these out (a file given by name is still read)
@@ -153,10 +165,28 @@ class DiscoveredInputs(list):
 
 def relative_name(path: Path, root: Path) -> str:
     """The name a file has in the dataset: its path relative to ``root``, else its file name."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    return relative_names([path], root)[0]
+
+
+def relative_names(paths: list[Path], root: Path) -> list[str]:
+    """``relative_name`` of each path, symlinks resolved; a folder is resolved once for all its files
+    (``Path.resolve`` per file cost 0.65 s of a 3,000-file run that reads nothing)."""
+    real_root = os.path.realpath(root)
+    folders: dict[str, str] = {}
+    names = []
+    for path in paths:
+        full = os.path.abspath(path)
+        parent, name = os.path.split(full)
+        if parent not in folders:
+            folders[parent] = os.path.realpath(parent)
+        real = os.path.realpath(full) if os.path.islink(full) else os.path.join(folders[parent], name)
+        try:
+            rel = os.path.relpath(real, real_root)
+        except ValueError:          # another drive
+            rel = os.pardir
+        outside = rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel)
+        names.append(Path(path).name if outside else Path(rel).as_posix())
+    return names
 
 
 def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
@@ -171,7 +201,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         # that can run here (a scan refused without OCR is read once OCR is installed, not served from the cache)
         code = hashlib.sha256(f"{code_version()}|{options.limits!r}|{_digest(options.password)}|"
                               f"{'+'.join(available_engines())}".encode()).hexdigest()
-        files = sorted(((p, relative_name(p, options.root)) for p in inputs), key=lambda f: (f[1], str(f[0])))
+        files = sorted(zip(inputs, relative_names(list(inputs), options.root)), key=lambda f: (f[1], str(f[0])))
         order = [rel for _, rel in files]
         keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), fingerprint, code)
                 for path, rel in files]

@@ -309,7 +309,7 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
                     boxes: list | None = None) -> tuple[list[PageTable], list[Line]]:
     """Cells filled with printed lines, and the text lines outside tables (see step 3).
 
-    ``pp``: PP-OCR's reading (text, score) of the line boxes (indices into ``boxes``, from
+    ``pp``: PP-OCR's reading (`extractors.ocr.ppocr.PpLine`) of the line boxes (indices into ``boxes``, from
     `page_boxes`); a cell line it read is fused with Tesseract's (`extractors.ocr.fuse`)."""
     scale = 72 / settings.dpi
     chars = drop_speck_words(chars, DUST_CONFIDENCE)
@@ -323,7 +323,7 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
             line, conf = chars_to_line(group, page_no, scale, settings.space_share)
             engine = "tesseract"
         if pp is not None and isinstance(k, int) and k in pp:
-            text, score = pp[k]
+            text, score = pp[k].text, pp[k].score
             if not group:
                 line = _line_of_box(boxes[k], image, page_no, scale)
                 conf = 0.0

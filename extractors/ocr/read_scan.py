@@ -20,7 +20,8 @@ Steps, in order:
    `extractors.pdf` (a table going on over a page break is one table, its repeated header
    goes, a row cut by the break is joined, merged cells are ``None``).
 5. ``tables_to_rows``: `Row`s with provenance (page, table, row), ``confidences`` (mean word
-   confidence per cell, 0..1) and ``boxes`` (each cell's box in PDF points on the
+   confidence per cell, 0..1), ``line_confidences`` (each printed line's, with where it ends in
+   the cell's text) and ``boxes`` (each cell's box in PDF points on the
    straightened page: x0, top, x1, bottom).
 """
 from __future__ import annotations
@@ -428,8 +429,22 @@ def tables_to_rows(items: list[object], rel: str, settings: OcrSettings) -> Iter
             confs = tuple(None if cell is None else _cell_confidence(cell) for cell in cells)
             boxes = tuple(cell.box if isinstance(cell, _OcrCell) and cell.box[2] else None for cell in cells)
             engines = tuple(None if cell is None else _cell_engines(cell) for cell in cells)
+            spans = tuple(None if cell is None else _line_spans(cell, text or "") for cell, text in zip(cells, texts))
             yield Row(Provenance(rel, page=page, table=table_no, row=r), tuple(texts), confidences=confs, boxes=boxes,
-                      engines=engines)
+                      engines=engines, line_confidences=spans)
+
+
+def _line_spans(cell: Cell, text: str) -> tuple[tuple[int, float], ...]:
+    """(end offset in ``text``, confidence) of each of the cell's lines; ``text`` is the lines joined in order
+    (`lines_to_text`: nothing, a space or a line break between them). () when a line is not found there."""
+    out, pos = [], 0
+    for ln in cell.lines:
+        at = text.find(ln.text, pos)
+        if at < 0:
+            return ()
+        pos = at + len(ln.text)
+        out.append((pos, round(_line_confidence(ln), 3)))
+    return tuple(out)
 
 
 def _line_confidence(line: Line) -> float:

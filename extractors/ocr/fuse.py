@@ -7,7 +7,9 @@ Steps, in order (used by `extractors.ocr.read_scan.chars_to_tables` when PP-OCR 
    fuses them into the code after them: "⑤1.10.1" -> "51.10.1"; the rings are found in the
    image, `extractors.ocr.marks`), the body as PP-OCR read it (99.9% of characters right
    against 98.5%, TOOLCHAIN.md). The confidence combines both engines' scores with their
-   agreement: the bodies' similarity and whether the leads give the same digits.
+   agreement: the bodies' similarity and whether the leads give the same digits. Marks PP-OCR
+   read before the code Tesseract read (what is left of a ring: "d01.1.5…") go, and the line
+   is unsure.
 3. ``check_list_numbers``: the domain's own check inside a cell: list numbers run 1, 2, 3 (and
    circled ①②③); a line whose number breaks the run, or a cell whose numbers repeat, gets at
    most ``BROKEN_SEQUENCE``.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 __all__ = ["split_lead", "fuse_line", "Fused", "check_list_numbers", "BROKEN_SEQUENCE", "ALONE", "LEAD_DISAGREES",
-           "SUREST"]
+           "JUNK_LEAD", "SUREST"]
 
 # circled numbers, digits, the dots/commas/dashes between them and spaces, at the start of a line
 _LEAD = re.compile(r"^[\s\u2460-\u2473]*(?:\d+\s*(?:[.．、,，\-－]\s*(?=\d|[\u3400-\u9fff(（《“\"]))?)*[\s.．、]*")
@@ -34,6 +36,8 @@ _WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", ",": "�
 ALONE = 0.7            # a line only one engine read: at most this (no second opinion)
 LEAD_DISAGREES = 0.5   # the leads give other digits (a code or list number read two ways): at most this
 BROKEN_SEQUENCE = 0.5  # see check_list_numbers
+JUNK_LEAD = 0.4        # PP-OCR read marks before the code Tesseract read ("d01.1.5…" for "④1.1.5…": a ring it
+                       # misread): the marks go, and the line is unsure whatever matched (below OCR_UNSURE)
 SUREST = 0.999         # OCR is never as sure as a text layer (1.0 means "not read by OCR", `Mention.ocr_confidence`)
 
 
@@ -70,6 +74,7 @@ def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float) -> 
     '①1.10.1社会保障卡申领'
     """
     tesseract, ppocr = tesseract.strip(), ppocr.strip()
+    ppocr, junk = _drop_junk_before_lead(split_lead(tesseract)[0], ppocr)
     if not ppocr:
         return Fused(tesseract, min(tess_conf, ALONE), "tesseract")
     if not tesseract:
@@ -102,11 +107,29 @@ def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float) -> 
         confidence = max(confidence, tess_conf)
     if not leads_agree:
         confidence = min(confidence, LEAD_DISAGREES)
+    if junk:
+        confidence = min(confidence, JUNK_LEAD)
     engine = "ppocr+tesseract" if lead.strip() else "ppocr"
     if not p_body.strip():
         engine = "tesseract"
     sep = " " if lead and body and lead[-1].isdigit() and body[0].isdigit() else ""
     return Fused(lead + sep + body, min(round(confidence, 3), SUREST), engine)
+
+
+def _drop_junk_before_lead(t_lead: str, ppocr: str) -> tuple[str, bool]:
+    """(PP-OCR's text, were marks dropped?): a few marks that are not words (no CJK) before the code or
+    number Tesseract read at the line's start ("d01.1.5职工…" against "④1.1.5职工…") are what is left of
+    a ring or a speck; they go, and the line is unsure (``JUNK_LEAD``)."""
+    core = "".join(c for c in t_lead if not "\u2460" <= c <= "\u2473").strip().rstrip(".．、 ")
+    if not _digits(core) or _digits(split_lead(ppocr)[0]):
+        return ppocr, False
+    at = ppocr.find(core, 0, len(core) + _JUNK_MAX)
+    if at <= 0 or re.search(r"[\u3400-\u9fff]", ppocr[:at]):
+        return ppocr, False
+    return ppocr[at:], True
+
+
+_JUNK_MAX = 4   # marks at most before the code
 
 
 def _drop_digits(lead: str, n: int) -> str:

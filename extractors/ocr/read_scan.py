@@ -20,7 +20,8 @@ Steps, in order:
    `extractors.pdf` (a table going on over a page break is one table, its repeated header
    goes, a row cut by the break is joined, merged cells are ``None``).
 5. ``tables_to_rows``: `Row`s with provenance (page, table, row), ``confidences`` (mean word
-   confidence per cell, 0..1) and ``boxes`` (each cell's box in PDF points on the
+   confidence per cell, 0..1), ``line_confidences`` (each printed line's, with where it ends in
+   the cell's text) and ``boxes`` (each cell's box in PDF points on the
    straightened page: x0, top, x1, bottom).
 """
 from __future__ import annotations
@@ -292,7 +293,7 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
                     boxes: list | None = None) -> tuple[list[PageTable], list[Line]]:
     """Cells filled with printed lines, and the text lines outside tables (see step 3).
 
-    ``pp``: PP-OCR's reading (text, score) of the line boxes (indices into ``boxes``, from
+    ``pp``: PP-OCR's reading (`extractors.ocr.ppocr.PpLine`) of the line boxes (indices into ``boxes``, from
     `page_boxes`); a cell line it read is fused with Tesseract's (`extractors.ocr.fuse`)."""
     scale = 72 / settings.dpi
     chars = drop_speck_words(chars, DUST_CONFIDENCE)
@@ -306,7 +307,7 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
             line, conf = chars_to_line(group, page_no, scale, settings.space_share)
             engine = "tesseract"
         if pp is not None and isinstance(k, int) and k in pp:
-            text, score = pp[k]
+            text, score = pp[k].text, pp[k].score
             if not group:
                 line = _line_of_box(boxes[k], image, page_no, scale)
                 conf = 0.0
@@ -411,8 +412,22 @@ def tables_to_rows(items: list[object], rel: str, settings: OcrSettings) -> Iter
             confs = tuple(None if cell is None else _cell_confidence(cell) for cell in cells)
             boxes = tuple(cell.box if isinstance(cell, _OcrCell) and cell.box[2] else None for cell in cells)
             engines = tuple(None if cell is None else _cell_engines(cell) for cell in cells)
+            spans = tuple(None if cell is None else _line_spans(cell, text or "") for cell, text in zip(cells, texts))
             yield Row(Provenance(rel, page=page, table=table_no, row=r), tuple(texts), confidences=confs, boxes=boxes,
-                      engines=engines)
+                      engines=engines, line_confidences=spans)
+
+
+def _line_spans(cell: Cell, text: str) -> tuple[tuple[int, float], ...]:
+    """(end offset in ``text``, confidence) of each of the cell's lines; ``text`` is the lines joined in order
+    (`lines_to_text`: nothing, a space or a line break between them). () when a line is not found there."""
+    out, pos = [], 0
+    for ln in cell.lines:
+        at = text.find(ln.text, pos)
+        if at < 0:
+            return ()
+        pos = at + len(ln.text)
+        out.append((pos, round(_line_confidence(ln), 3)))
+    return tuple(out)
 
 
 def _line_confidence(line: Line) -> float:

@@ -60,6 +60,9 @@ class Row:
     # OCR only: per cell, the engines that read it ("ppocr+tesseract": the list markers, circled numbers
     # and codes by Tesseract, the words by PP-OCR; "tesseract"; "ppocr"; "" for an empty cell; None where merged).
     engines: tuple[str | None, ...] = field(default=(), compare=False)
+    # OCR only: per cell, its printed lines as (end offset in the cell's text, confidence), in order (None
+    # where merged): a mention takes the least sure line it lies on, not the cell's mean.
+    line_confidences: tuple[tuple[tuple[int, float], ...] | None, ...] = field(default=(), compare=False)
     # Spreadsheets only ("" / ``()`` elsewhere): the sheet's name, and per cell its reference as a
     # spreadsheet shows it (``Sheet1!C12``; covered positions of a merge too).
     sheet: str = field(default="", compare=False)

@@ -75,12 +75,30 @@ def read_table(rows: list[Row], context: ReadingContext | None = None) -> TableR
 
 
 def _carry_ocr_confidence(rows: list[Row], result: TableResult) -> None:
-    """Each mention read by OCR gets its cell's confidence (rows from a text layer have none)."""
+    """Each mention read by OCR gets the confidence of the least sure printed line it lies on (a cell of
+    fifteen items with one misread code: that item is unsure, not the fourteen others), or its cell's
+    confidence where the lines are not known (rows from a text layer have none)."""
     confidence = {replace(row.where, cell=c): v for row in rows
                   for c, v in enumerate(row.confidences, 1) if v is not None}
+    lines = {replace(row.where, cell=c): v for row in rows
+             for c, v in enumerate(row.line_confidences, 1) if v}
     if confidence:
-        result.mentions = [replace(m, ocr_confidence=confidence.get(m.where, m.ocr_confidence))
+        result.mentions = [replace(m, ocr_confidence=_mention_confidence(m, lines.get(m.where),
+                                                                         confidence.get(m.where, m.ocr_confidence)))
                            for m in result.mentions]
+
+
+def _mention_confidence(m, lines: tuple[tuple[int, float], ...] | None, cell: float) -> float:
+    """The least confidence of the lines (end offset, confidence) that [m.start, m.end) overlaps; ``cell``
+    when there are no lines or none overlaps."""
+    if not lines or m.end <= m.start:
+        return cell
+    begin, hit = 0, []
+    for end, conf in lines:
+        if begin < m.end and m.start < end:
+            hit.append(conf)
+        begin = end
+    return min(hit) if hit else cell
 
 
 def align_row(cells: tuple[str | None, ...], fields: list[str]) -> dict[str, tuple[int, str]]:

@@ -7,6 +7,7 @@ pytest.importorskip("extractors.ocr", reason="the OCR extra is not installed (pi
 
 from extractors.ocr.fuse import (  # noqa: E402
     ALONE,
+    JUNK_LEAD,
     LEAD_DISAGREES,
     check_list_numbers,
     fuse_line,
@@ -84,3 +85,21 @@ def test_a_renumbered_circled_line_keeps_its_confidence():
 def test_digits_tesseract_lost_come_from_ppocr_but_unsure():
     fused = fuse_line("① .职工参保登记", 0.9, "①1.1.5职工参保登记", 0.99)
     assert fused.text == "①1.1.5职工参保登记" and fused.confidence <= LEAD_DISAGREES
+
+
+@pytest.mark.parametrize("tesseract, ppocr, text, unsure", [
+    ("④1.1.5职工参保登记", "d01.1.5职工参保登记", "④1.1.5职工参保登记", True),
+    ("1.1.5职工参保登记", "a1.1.5职工参保登记", "1.1.5职工参保登记", True),
+    ("①1.1.5职工参保登记", "①1.1.5职工参保登记", "①1.1.5职工参保登记", False),
+    ("2.就业登记", "2.就业登记", "2.就业登记", False),
+], ids=["ring read as d0", "a speck before the code", "nothing before the code", "list number"])
+def test_marks_ppocr_read_before_the_code_go_and_the_line_is_unsure(tesseract, ppocr, text, unsure):
+    fused = fuse_line(tesseract, 0.95, ppocr, 0.99)
+    assert (fused.confidence <= JUNK_LEAD) == unsure, fused
+    assert fused.text == text
+
+
+def test_words_before_a_code_are_not_marks():
+    from extractors.ocr.fuse import _drop_junk_before_lead
+    assert _drop_junk_before_lead("1.1.5", "参保1.1.5职工参保登记") == ("参保1.1.5职工参保登记", False)
+    assert _drop_junk_before_lead("", "d01.1.5职工参保登记") == ("d01.1.5职工参保登记", False)

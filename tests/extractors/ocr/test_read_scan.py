@@ -328,3 +328,32 @@ def test_circled_numbers_ppocr_lacks_keep_their_ring_and_code():
     text = "".join(cell)
     for want in ("⑤1.10.1社会保障卡申领", "⑥2.4.2就业登记", "⑨3.4.1档案的接收和转递", "①1.1.5职工参保登记"):
         assert want in text, text
+
+
+@pytest.mark.skipif(not ocr.ppocr_available(), reason="rapidocr-onnxruntime is not installed (pip install '.[ocr]')")
+def test_lines_read_one_at_a_time_give_the_wheels_texts_and_each_characters_probability():
+    """`read_lines` runs the recogniser crop by crop at the crop's own width and decodes it itself: the texts
+    are the wheel's own (batched, padded to 320 px) but for punctuation, the score is the mean of the
+    characters' probabilities, one probability per character."""
+    import pypdfium2 as pdfium
+    from extractors.ocr.fuse import _same
+    from extractors.ocr.image import page_boxes
+    from extractors.ocr.ppocr import line_crops, make_engine, read_lines
+    from extractors.ocr.read_scan import page_to_image
+    settings = ocr.OcrSettings()
+    doc = pdfium.PdfDocument(str(SCANS / "bundle_qingdao_merged_cells.scan300.pdf"))
+    try:
+        clean, tables = page_to_image(doc[0], settings)
+    finally:
+        doc.close()
+    crops = line_crops(clean, page_boxes(clean, tables, settings.dpi), settings.dpi)
+    engine = make_engine()
+    mine = read_lines(engine, crops)
+    wheel, _ = engine.text_rec(list(crops.values()))
+    assert len(mine) == len(crops) > 20
+    same = sum(_same(m.text, w[0]) == 1.0 for m, w in zip(mine.values(), wheel))
+    assert same >= 0.95 * len(crops), [(m.text, w[0]) for m, w in zip(mine.values(), wheel) if m.text != w[0]]
+    for line in mine.values():
+        assert len(line.probs) == len(line.text)
+        assert line.score == pytest.approx(sum(line.probs) / len(line.probs), abs=1e-3) if line.probs else line.score == 0
+        assert all(0 <= p <= 1 for p in line.probs)

@@ -131,3 +131,34 @@ def test_a_table_continued_without_a_header_inside_a_bundle_keeps_its_first_rows
         [(m.bundle_no, m.scenario_code, m.role, m.text) for m in whole.mentions]
     assert len(extraction.bundles) == len(whole.bundles)
     assert not any("skipped" in w for w in extraction.warnings)
+
+
+def test_a_mention_read_by_ocr_takes_the_confidence_of_its_own_line_not_its_cells():
+    """One misread line of a cell of many items makes that item unsure, not the others (Row.line_confidences)."""
+    from dataclasses import replace
+    rows = seed_tables("000")[0]
+    unsure: dict[tuple, tuple[int, int]] = {}   # (row, cell) -> the second printed line's [start, end)
+
+    def spans(row, c, text):
+        out, pos, seen = [], 0, 0
+        for k, part in enumerate((text or "").split("\n")):
+            begin = pos + (1 if k else 0)
+            pos = begin + len(part)
+            seen += bool(part)
+            if part and seen == 2:
+                unsure[(row, c)] = (begin, pos)
+            out.append((pos, 0.3 if part and seen == 2 else 0.99))
+        return tuple(out)
+
+    ocr_rows = [replace(r, confidences=tuple(0.9 for _ in r.cells),
+                        line_confidences=tuple(spans(r.where.row, c, t) for c, t in enumerate(r.cells, 1)))
+                for r in rows]
+    mentions = read_table(ocr_rows, _context("000")).mentions
+    on = [m for m in mentions if (m.where.row, m.where.cell) in unsure
+          and unsure[(m.where.row, m.where.cell)][0] <= m.start < unsure[(m.where.row, m.where.cell)][1]]
+    off = [m for m in mentions if m not in on and m.end <= unsure.get((m.where.row, m.where.cell), (10**6,))[0]]
+    assert on and off
+    assert all(m.ocr_confidence == 0.3 for m in on)
+    assert all(m.ocr_confidence == 0.99 for m in off)
+    without = read_table([replace(r, confidences=tuple(0.9 for _ in r.cells)) for r in rows], _context("000"))
+    assert {m.ocr_confidence for m in without.mentions} == {0.9}, "no lines known: the cell's confidence"

@@ -23,7 +23,8 @@ from pipeline.dataset.schema import TABLES
 __all__ = ["Staging", "CACHE_DIR_NAME", "owned_files"]
 
 CACHE_DIR_NAME = ".cache"
-_OWNED = ({f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")} | {"schema", "README.md"})
+# the report folder is written whole by every run (pipeline.report): a page of a list no longer read goes with it
+_OWNED = ({f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")} | {"schema", "README.md", "report"})
 
 
 def owned_files() -> list[str]:
@@ -79,12 +80,18 @@ class Staging:
 
 def _link_copy(src: Path, dst: Path) -> None:
     """Carry ``src`` over to ``dst``; what the new run wrote there wins (folders are merged)."""
-    if src.is_dir():
-        dst.mkdir(exist_ok=True)
-        for entry in sorted(src.iterdir()):
-            _link_copy(entry, dst / entry.name)
-    elif not dst.exists():
-        link_or_copy(src, dst)
+    if not src.is_dir():
+        if not dst.exists():
+            link_or_copy(src, dst)
+        return
+    dst.mkdir(exist_ok=True)
+    there = set(os.listdir(dst))        # one listing, not a stat per entry (diffs/ holds thousands)
+    with os.scandir(src) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir():
+                _link_copy(Path(entry.path), dst / entry.name)
+            elif entry.name not in there:
+                link_or_copy(entry.path, dst / entry.name)
 
 
 # a previous out/ with more entries than this is deleted by a process of its own, the run does not wait:

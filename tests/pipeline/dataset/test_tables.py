@@ -113,3 +113,18 @@ def test_a_big_previous_folder_is_deleted_apart_and_a_cut_short_deletion_finishe
     (tmp_path / ".out.trash.99" / "half.csv").write_text("half", encoding="utf-8")
     Staging(out).abandon()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_report_folder_is_the_new_runs_alone(tmp_path):
+    """Every run writes the whole report: the page of a list no longer read is not carried over."""
+    out = tmp_path / "out"
+    (out / "report").mkdir(parents=True)
+    (out / "report" / "淄博市.html").write_text("old", encoding="utf-8")
+    (out / "diffs").mkdir()
+    (out / "diffs" / "on-demand.md").write_text("kept", encoding="utf-8")
+    staging = Staging(out)
+    (staging.path / "report").mkdir()
+    (staging.path / "report" / "index.html").write_text("new", encoding="utf-8")
+    staging.commit()
+    assert sorted(p.name for p in (out / "report").iterdir()) == ["index.html"]
+    assert (out / "diffs" / "on-demand.md").read_text(encoding="utf-8") == "kept"

@@ -40,14 +40,26 @@ class Unit:
     kinds: tuple[str, ...]
 
 
-def units_of(lines: list[str], start: int, end: int) -> list[Unit]:
-    """The lines ``start``..``end`` as units: a line numbered one more than the line before joins it."""
+def units_of(lines: list[str], start: int, end: int, *, skip: frozenset[int] = frozenset(),
+             wraps: frozenset[int] = frozenset()) -> list[Unit]:
+    """The lines ``start``..``end`` as units: a line numbered one more than the line before joins it.
+
+    ``skip``: lines left out (page furniture); ``wraps``: lines the next line continues (a visual
+    line a copy cut where the page wrapped it: the two are one line of the cell)."""
     units: list[Unit] = []
     last = None
-    for k in range(start, end):
+    order = [k for k in range(start, end) if k not in skip]
+    n = 0
+    while n < len(order):
+        first = k = order[n]
         text = lines[k].strip()
+        while text and k in wraps and n + 1 < len(order) and lines[order[n + 1]].strip():
+            n += 1
+            k = order[n]
+            text += lines[k].strip()
+        n += 1
         if not text:
-            units.append(Unit(k, "", ()))
+            units.append(Unit(first, "", ()))
             last = None
             continue
         number = marker_number(text)
@@ -55,7 +67,7 @@ def units_of(lines: list[str], start: int, end: int) -> list[Unit]:
             u = units[-1]
             units[-1] = Unit(u.line, u.text + "\n" + text, u.kinds + (line_kind(text),))
         else:
-            units.append(Unit(k, text, (line_kind(text),)))
+            units.append(Unit(first, text, (line_kind(text),)))
         last = number
     return units
 

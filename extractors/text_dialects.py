@@ -25,7 +25,7 @@ import unicodedata
 from typing import Iterator
 
 from extractors.cell_streams import UNSURE_CELL, Unit, one_row, segment, units_of
-from pipeline.core.cell_kinds import CIRCLED, NUMBER, SCENARIO, ColumnKind, column_kind, line_kind
+from pipeline.core.cell_kinds import CIRCLED, NUMBER, SCENARIO, ColumnKind, column_kind, line_kind, marker_number
 from pipeline.core.header_words import HeaderVocabulary
 from pipeline.core.records import Provenance, Row
 
@@ -311,6 +311,157 @@ def _stream_end(lines: list[str], start: int) -> int:
     return len(lines)
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,3}\s*[-－—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
+                          r"\d{1,3}\s*/\s*\d{1,3}|[Pp]age\s*\d{1,3}(?:\s*of\s*\d{1,3})?)\s*$")
+# A line that cannot start a cell: it continues the line above (closing bracket or punctuation).
+_CONTINUES = re.compile(r"^\s*[）)，,、。；;：:]")
+
+
+def _furniture(lines: list[str], start: int, end: int, header: list[str]) -> frozenset[int]:
+    """Lines of a cell stream that are page furniture, not cells: page numbers ("- 3 -", "第3页") and
+    the header printed again at the top of each page."""
+    out: set[int] = set()
+    k = start
+    width = len(header)
+    while k < end:
+        if _PAGE_NUMBER.match(lines[k]):
+            out.add(k)
+        elif width and [x.strip() for x in lines[k:k + width]] == header:
+            out.update(range(k, k + width))
+            k += width
+            continue
+        k += 1
+    return frozenset(out)
+
+
+def _open_bracket(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
+_TELLING_KINDS = {"none", "time", "channel", "unit", "role"}
+# A wrapped copy: at least this many lines break inside a bracket or before punctuation.
+_WRAP_EVIDENCE = 3
+# A column's wrap width is the widest display width (give or take the one column a CJK character
+# leaves) that at least this share of its lines fills: the width the copy cut them at.
+_FULL_SHARE = 0.12
+
+
+def _wrapped_lines(lines: list[str], start: int, end: int, skip: frozenset[int],
+                   rows: list[list[list[Unit]]]) -> frozenset[int]:
+    """Lines that the next line continues, in a copy that cut every cell where the page wrapped it
+    (a PDF viewer's or a narrow web page's copy: one visual line per line).
+
+    The copy is taken as wrapped when lines break inside brackets or before punctuation (no cell
+    starts with "）" or "，"). Then each column's wrap width is the width most of its long lines
+    fill (from a first reading); a line that fills it, or leaves a bracket open, continues onto
+    the next line unless that one starts a list item, a scenario code or a number."""
+    texts = [(k, lines[k].strip()) for k in range(start, end) if k not in skip]
+    evidence = sum(1 for (_, a), (_, b) in zip(texts, texts[1:])
+                   if a and b and (_open_bracket(a) or _CONTINUES.match(b)))
+    if evidence < _WRAP_EVIDENCE:
+        return frozenset()
+    nxt = {k: (texts[n + 1][1] if n + 1 < len(texts) else "") for n, (k, _) in enumerate(texts)}
+    order = [k for k, _ in texts]
+    pos = {k: n for n, k in enumerate(order)}
+    firsts = sorted((u.line, c) for row in rows for c, cell in enumerate(row) for u in cell)
+    column: dict[int, int] = {}
+    for (line, c), (after, _) in zip(firsts, firsts[1:] + [(end, 0)]):
+        column.update((k, c) for k in order[pos[line]:pos.get(after, len(order))])
+    ceiling: dict[int, int] = {}
+    for c in set(column.values()):
+        widths = [_width(lines[k].strip()) for k, col in column.items() if col == c and lines[k].strip()]
+        for w in sorted(set(widths), reverse=True):
+            if w >= 6 and sum(1 for x in widths if w - 1 <= x <= w) >= max(2, _FULL_SHARE * len(widths)):
+                ceiling[c] = w
+                break
+    out: set[int] = set()
+    for k, text in texts:
+        more = nxt[k]
+        if not text or not more or _MARKER.match(more) or more[0] in CIRCLED or SCENARIO.match(more) \
+                or NUMBER.match(more):
+            continue
+        if _CONTINUES.match(more) or _open_bracket(text):
+            out.add(k)
+            continue
+        # a line of another telling shape (无, a time limit, a channel, a unit) starts the next cell
+        kind = line_kind(more)
+        if kind in _TELLING_KINDS and kind != line_kind(text):
+            continue
+        full = k in column and column[k] in ceiling and _width(text) >= ceiling[column[k]] - 1
+        if full and not text.endswith("。"):
+            out.add(k)
+    return frozenset(out)
+
+
+def _wrapped_doubts(rows: list[list[list[Unit]]], unsure: list[set[int]], groups: list[ColumnKind],
+                    apart: bool = False) -> list[set[int]]:
+    """Per row of a wrapped copy, the columns whose cell is a guess (``_row_doubts``); a row that
+    leaves its number, name or scenario cell empty takes them from the row above, and with them
+    their doubt: its names are then a guess too (the bundle they belong to is). ``apart``: the
+    copy dropped empty cells and wrapped the rest: every row is a guess throughout."""
+    out = []
+    carried = {c: False for c, g in enumerate(groups) if g.group in _FILLED_DOWN}
+    for cells, doubts in zip(rows, unsure):
+        mine = _row_doubts(cells, groups)
+        if apart:         # neither where a wrapped cell ends nor which cell is left out is printed
+            mine = set(range(len(cells)))
+        broken = len(mine) == len(cells)
+        doubts = doubts | mine
+        for c in carried:
+            if c < len(cells) and cells[c]:
+                carried[c] = broken
+        if any(carried.values()):
+            doubts = set(range(len(cells)))
+        out.append(doubts)
+    return out
+
+
+_FILLED_DOWN = {"no", "name", "scenario"}
+
+
+def _row_doubts(cells: list[list[Unit]], groups: list[ColumnKind]) -> set[int]:
+    """Columns of a row of a wrapped copy whose cells are a guess. Where a wrapped cell ends is
+    read from the fit of its lines, so the row is checked against what its shapes must say: a
+    number column holds a number, a scenario column a scenario code of that number; else every
+    cell of the row is a guess. Two list columns side by side, one of them empty, are both a
+    guess (which one the copy left empty is not printed)."""
+    texts = ["\n".join(u.text for u in cell) for cell in cells]
+    no = [t for t, g in zip(texts, groups) if g.group == "no" and t]
+    scen = [t for t, g in zip(texts, groups) if g.group == "scenario" and t]
+    if any(not NUMBER.match(t) for t in no) or any(not SCENARIO.match(t) for t in scen) or (
+            no and scen and re.match(r"\s*(\d+)", scen[0]).group(1) != re.sub(r"\D", "", no[0])):
+        return set(range(len(cells)))
+    out: set[int] = set()
+    # the first name column (a bundle's name) holds one name, which its wrapped lines spell
+    named = {next((c for c, g in enumerate(groups) if g.group == "name"), -1)}
+    for c in range(1, len(cells)):
+        if groups[c - 1].group == groups[c].group == "items" and bool(texts[c - 1]) != bool(texts[c]):
+            out |= {c - 1, c}
+    for c, (text, g) in enumerate(zip(texts, groups)):
+        if text and g.group in _NAMES and c not in named and not _whole_names(text):
+            out.add(c)
+        # a cell that opens with a scrap of a line (业生, 的接转) is the end of the cell before
+        first = text.split("\n", 1)[0]
+        if c and first and _width(first) <= _SCRAP and not (_MARKER.match(first) or first[0] in CIRCLED
+                                                             or NUMBER.match(first) or line_kind(first) == "none"):
+            out |= {c - 1, c}
+    return out
+
+
+_NAMES = {"items", "item", "name"}
+_SCRAP = 6          # display width of a line too short to stand as a cell of names
+
+
+def _whole_names(text: str) -> bool:
+    """Do a cell's lines stand as whole names: one line with a printed code, or lines each opening
+    with a list marker in sequence from 1 (where a wrapped line ends is then printed)?"""
+    parts = text.split("\n")
+    if len(parts) == 1 and line_kind(parts[0]) in ("code", "none"):
+        return True
+    numbers = [marker_number(p) for p in parts]
+    return numbers == list(range(1, len(parts) + 1))
+
+
 def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int,
                 headers: HeaderVocabulary) -> tuple[Iterator[Row], int]:
     """The rows of a cell stream and the line it ends before (cells found by ``cell_streams.segment``)."""
@@ -320,8 +471,25 @@ def stream_rows(lines: list[str], start: int, width: int, rel: str, table: int,
     header = [lines[start + c].strip() for c in range(width)]
     looked = [headers.lookup(h) for h in header]
     groups = [column_kind(fields, weak=how == "part" or score < 0.9) for fields, how, score in looked]
-    units = units_of(lines, start + width, end)
+    skip = _furniture(lines, start + width, end, header)
+    units = units_of(lines, start + width, end, skip=skip)
     rows, unsure, used = segment(units, groups)
+    wraps = _wrapped_lines(lines, start + width, end, skip, rows)
+    for _ in range(2):        # each reading tells the columns' wrap widths better
+        if not wraps:
+            break
+        units = units_of(lines, start + width, end, skip=skip, wraps=wraps)
+        rows, unsure, used = segment(units, groups)
+        again = _wrapped_lines(lines, start + width, end, skip, rows) | wraps
+        if again == wraps:
+            break
+        wraps = again
+    if wraps:
+        # rows apart by blank lines (one blank line a row): the copy dropped empty cells, and
+        # which cell a row left out is not printed
+        blanks = [n for n, u in enumerate(units[:used]) if not u.text]
+        apart = len(blanks) >= 0.8 * len(rows) and all(b - a > 1 for a, b in zip(blanks, blanks[1:]))
+        unsure = _wrapped_doubts(rows, unsure, groups, apart)
     if used < len(units):
         end = units[used].line
 

@@ -137,3 +137,56 @@ def test_the_names_of_an_unsure_cell_go_to_review(golds, tmp_path):
     items = pd.read_csv(tmp_path / "out" / "items.csv", dtype=str, keep_default_na=False)
     in_unsure = items[[(r, c) in unsure for r, c in zip(items["row"], items["cell"])]]
     assert len(in_unsure) > 10 and (in_unsure["needs_review"] == "True").all()
+
+
+# --- a copy wrapped one visual line per line (seed 000's rows, cut as a PDF viewer copies them) ---
+
+_WRAPPED = ["附件1", "青岛市人社服务“打包一件事”清单", "序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注",
+            "1", "企业招用员", "工", "1-1企业招用高校", "毕业生", "①职工参保登记", "②缴费人员增减申报", "③就业登记",
+            "④劳动合同新订备案", "", "1.要同步办理养老保险、", "工伤保险、失业保险缴费", "人员增加。",
+            "", "", "1-2企业招用流动", "人员", "①职工参保登记", "②缴费人员增减申报", "③就业登记", "④劳动合同新订备案",
+            "①档案的接收和转递（", "流动人员）", "②存档人员党员组织关", "系的接转", "",
+            "- 2 -", "序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注",
+            "", "", "1-3企业招用其他", "人员", "①职工参保登记", "②缴费人员增减申报", "养老保险关系转移接",
+            "续（含城镇职工基本", "养老保险关系转移接续申请", "）", ""]
+
+
+def _stream_cells(lines):
+    from extractors.text_dialects import stream_rows, stream_table_at
+    from pipeline.core.header_words import HeaderVocabulary
+    headers = HeaderVocabulary.default()
+    width = stream_table_at(lines, 2, headers)
+    rows, _ = stream_rows(lines, 2, width, "x.txt", 1, headers)
+    return list(rows)[1:]
+
+
+def test_a_wrapped_copy_is_rejoined_and_its_page_furniture_left_out():
+    rows = _stream_cells(_WRAPPED)
+    cells = [(c, r.confidences[k] if r.confidences else None) for r in rows for k, c in enumerate(r.cells)]
+    lines = [line for c, _ in cells for line in c.split("\n")]
+    # a line broken inside a bracket is one line with the next
+    assert "①档案的接收和转递（流动人员）" in lines
+    assert not any("序号" in c or "- 2 -" in c for c, _ in cells)
+    assert any("养老保险关系转移接续（含城镇职工基本" in line for line in lines)
+
+
+def test_a_copy_not_wrapped_is_read_as_before():
+    """Without lines broken inside brackets or before punctuation nothing is rejoined."""
+    lines = [x for x in _WRAPPED if x not in ("流动人员）", "续（含城镇职工基本", "）", "人员增加。")]
+    lines = [x.replace("（", "") for x in lines]
+    from extractors.text_dialects import _wrapped_lines
+    assert _wrapped_lines(lines, 8, len(lines), frozenset(), []) == frozenset()
+
+
+def test_a_row_whose_number_cell_is_no_number_is_a_guess_and_so_are_the_rows_under_it():
+    from extractors.cell_streams import Unit
+    from extractors.text_dialects import _wrapped_doubts
+
+    def u(text):
+        return [Unit(0, text, (line_kind(text),))] if text else []
+    groups = [column_kind(f) for f in (("no",), ("bundle_name",), ("scenario",), ("required",))]
+    rows = [[u("系的接转"), u("企业招用员工"), u("1-1企业招用高校毕业生"), u("①职工参保登记")],
+            [u(""), u(""), u("1-2企业招用流动人员"), u("①职工参保登记")],
+            [u("2"), u("企业与员工解除终止劳动合同"), u("2-1企业与普通职工解除终止劳动合同"), u("①缴费人员增减申报")]]
+    doubts = _wrapped_doubts(rows, [set(), set(), set()], groups)
+    assert doubts[0] == doubts[1] == {0, 1, 2, 3} and doubts[2] == set()

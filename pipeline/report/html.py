@@ -122,7 +122,8 @@ class ReportReuse:
             self.kept[stem] = dict(summary, key=self.page_keys[stem])
 
     def save(self, new_out: Path, sync: bool) -> None:
-        text = json.dumps(self.kept, ensure_ascii=False, sort_keys=True, indent=0)
+        # compact: an indent makes json use its pure-Python encoder (0.2 s for 3,000 entries, not 0.02)
+        text = json.dumps(self.kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         atomic_write_bytes(Path(new_out) / CACHE_DIR_NAME / self.FILE, text.encode("utf-8"), sync)
 
 

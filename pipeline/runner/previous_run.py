@@ -57,8 +57,9 @@ class PreviousRun:
         """The files read with the same cache key by the previous run."""
         return {rel for rel, key in zip(rels, keys) if (self.files.get(rel) or {}).get("key") == key}
 
-    def base_frames(self, sources: set[str]) -> dict[str, pd.DataFrame] | None:
-        """The previous run's rows of ``sources`` per base table; None when a Parquet file is not the one written."""
+    def base_frames(self) -> dict[str, pd.DataFrame] | None:
+        """The previous run's base tables (the unchanged files' rows are taken from them by ``frames_from_rows``);
+        None when a Parquet file is not the one written."""
         from pipeline.dataset.tables import BASE_TABLES, load_table   # pandas: not needed by an unchanged run
         frames = {}
         for name in BASE_TABLES:
@@ -69,7 +70,7 @@ class PreviousRun:
                 frame = load_table(path, name)
             except (OSError, ValueError):
                 return None
-            frames[name] = frame[frame["source"].isin(sources)]
+            frames[name] = frame
         return frames
 
     def save(self, folder: Path, key: str, report: dict, files: dict[str, dict], csv_chunks: dict[str, list]) -> None:

@@ -224,7 +224,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
         pool = WorkerPool(options.jobs, options.catalog_dir, manifest, options.limits, options.password, catalog)
         kept = previous.unchanged(order, keys) if previous else set()
-        base = previous.base_frames(kept) if kept else None
+        base = previous.base_frames() if kept else None
         if base is None:
             kept = set()
         for rel, key in zip(order, keys):
@@ -256,7 +256,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                 progress.step()
                 yield payload["rows"]
 
-        frames = frames_from_rows(payloads(), base)
+        frames = frames_from_rows(payloads(), base, kept)
         progress.close()
         clock.lap("read")
         file_keys = dict(zip(order, keys))

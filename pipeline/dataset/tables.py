@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.records import Extraction, Match
-from pipeline.dataset.csv_chunks import CsvReuse, write_csv
+from pipeline.dataset.csv_chunks import CsvReuse, source_spans, write_csv
 from pipeline.dataset.schema import TABLES, data_dictionary, schema_bytes, table
 
 __all__ = ["TABLES", "TABLE_NAMES", "BASE_TABLES", "file_rows", "frames_from_rows", "write_tables", "load",
@@ -120,16 +120,6 @@ def frames_from_rows(per_file: Iterable[dict[str, list[tuple]]], base: dict[str,
     return {name: frames[name] for name in TABLE_NAMES}
 
 
-def _runs(sources: pd.Series) -> list[tuple[str, int, int]]:
-    """(source, start, stop) of each run of equal sources, in order."""
-    values = sources.to_numpy(dtype=object)
-    if not len(values):
-        return []
-    cuts = np.flatnonzero(values[1:] != values[:-1]) + 1
-    starts, stops = np.r_[0, cuts], np.r_[cuts, len(values)]
-    return [(values[a], int(a), int(b)) for a, b in zip(starts, stops)]
-
-
 def _merge_by_source(base: pd.DataFrame, keep: set[str] | None, new: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``base`` whose source is in ``keep``, and all of ``new``, in source order.
 
@@ -137,8 +127,8 @@ def _merge_by_source(base: pd.DataFrame, keep: set[str] | None, new: pd.DataFram
     runs of rows put in source order: one take, where filtering the base and sorting again took
     three (0.7 s of a 3,000-document run with one file changed).
     """
-    runs = [(s, a, b) for s, a, b in _runs(base["source"]) if keep is None or s in keep]
-    runs += [(s, a + len(base), b + len(base)) for s, a, b in _runs(new["source"])]
+    runs = [(s, a, b) for s, a, b in source_spans(base["source"]) if keep is None or s in keep]
+    runs += [(s, a + len(base), b + len(base)) for s, a, b in source_spans(new["source"])]
     runs.sort(key=lambda r: r[0])
     order = np.concatenate([np.arange(a, b) for _, a, b in runs]) if runs else np.zeros(0, dtype=np.int64)
     both = pd.concat([base, new], ignore_index=True)

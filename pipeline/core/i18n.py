@@ -102,14 +102,18 @@ class Translator:
             with (LOCALE_DIR / self.lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fh:
                 self._gt = gettext.GNUTranslations(fh)
             self._catalog = self._gt._catalog     # msgid -> translation (gettext keeps it so)
-            # longest literal text first: the most specific template wins
-            ids = sorted((k for k in self._catalog if isinstance(k, str) and k and "{" in k),
-                         key=lambda k: (-len(re.sub(r"\{[^}]*\}", "", k)), k))
-            # templates made almost only of placeholders ("{name}: {err}") would swallow any text: not recognised
-            self._templates = [(k, p) for k in ids for p in [_pattern(k)]
-                               if p and len(re.sub(r"\{[^}]*\}|[\W_]", "", k)) >= MIN_LITERAL]
+            self._templates = None                # made when a rendered message is first translated
         self._seen: dict[str, str] = {}
         self._plain_seen: dict[str, str | None] = {}
+
+    def _message_templates(self) -> list:
+        """The msgids with placeholders, as patterns that recognise a message rendered from them (0.1 s to
+        make: only a translator that meets rendered messages needs them, not one that renders its own)."""
+        # longest literal text first: the most specific template wins
+        ids = sorted((k for k in self._catalog if isinstance(k, str) and k and "{" in k),
+                     key=lambda k: (-len(re.sub(r"\{[^}]*\}", "", k)), k))
+        # templates made almost only of placeholders ("{name}: {err}") would swallow any text: not recognised
+        return [(k, p) for k in ids for p in [_pattern(k)] if p and len(re.sub(r"\{[^}]*\}|[\W_]", "", k)) >= MIN_LITERAL]
 
     def gettext(self, msgid: str) -> str:
         """The translation of a msgid as written in the code (Jinja2 templates call this as ``_``)."""
@@ -186,6 +190,8 @@ class Translator:
             return self._plain_seen[text]
         self._plain_seen[text] = None          # a message is never its own placeholder
         best, best_key = None, None
+        if self._templates is None:
+            self._templates = self._message_templates()
         for msgid, (pattern, names) in self._templates:
             hit = pattern.match(text)
             if hit:

@@ -4,20 +4,20 @@ Every table is sorted by ``source`` first and a row's CSV text depends on that r
 the file is its header followed by the text of consecutive groups of documents. A group
 ends after a document whose name hashes to 0 modulo ``CHUNK_EVERY`` (content-defined: adding
 or removing a document touches only its own group). A chunk is named by the cache keys of
-its documents; when the previous file (checked against its recorded SHA-256) has a chunk of
-that name, its bytes are copied instead of rendered. The bytes are those of a single
+its documents; when the previous file (checked against its recorded size, modification time
+and inode: hashing a national run's 120 MB twice cost 0.3 s) has a chunk of that name, its
+bytes are copied instead of rendered. The bytes are those of a single
 ``DataFrame.to_csv`` of the whole table (UTF-8 with BOM, ``\\n``, floats ``%.1f``).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from pipeline.core.files import file_digest
 
 __all__ = ["write_csv", "CsvReuse", "source_spans", "CHUNK_EVERY"]
 
@@ -30,7 +30,7 @@ class CsvReuse:
 
     def __init__(self, previous_out: Path | None, records: dict[str, dict], source_keys: dict[str, str]) -> None:
         self.previous_out = Path(previous_out) if previous_out else None
-        self.records = records            # table -> {"sha256": ..., "chunks": [[name, offset, length], ...]}
+        self.records = records            # table -> {"file": signature, "chunks": [[name, offset, length], ...]}
         self.source_keys = source_keys
         self.copied = 0
 
@@ -39,12 +39,19 @@ class CsvReuse:
         if self.previous_out is None or not isinstance(record, dict):
             return None
         path = self.previous_out / f"{table}.csv"
-        try:
-            if file_digest(path) != record.get("sha256"):
-                return None
-        except OSError:
+        signature = file_signature(path)
+        if signature is None or signature != record.get("file"):
             return None
         return path, {name: (offset, length) for name, offset, length in record.get("chunks", [])}
+
+
+def file_signature(path: Path) -> list[int] | None:
+    """Size, modification time (ns) and inode of ``path``: an edit or a copy changes one of them."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _csv_text(frame: pd.DataFrame, header: bool = False) -> bytes:
@@ -58,7 +65,8 @@ def source_spans(sources: pd.Series) -> list[tuple[str, int, int]]:
         return []
     starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
     ends = np.append(starts[1:], len(codes))
-    return [(names[codes[a]], int(a), int(b)) for a, b in zip(starts, ends)]
+    labels = names.tolist()     # indexing the Arrow-backed Index per run cost 0.4 s at 3,000 documents
+    return list(zip((labels[c] for c in codes[starts].tolist()), starts.tolist(), ends.tolist()))
 
 
 def _chunks(sources: pd.Series, keys: dict[str, str]) -> list[tuple[int, int, str | None]]:
@@ -80,30 +88,53 @@ def write_csv(frame: pd.DataFrame, path: Path, table: str, reuse: CsvReuse | Non
     """Write ``frame`` (sorted by source first) to ``path``; returns its record for the next run."""
     old = reuse.old_chunks(table) if reuse is not None else None
     keys = reuse.source_keys if reuse is not None else {}
-    digest, chunks = hashlib.sha256(), []
+    chunks = []
     with open(path, "wb") as out, ExitStack() as stack:
         previous = stack.enter_context(open(old[0], "rb")) if old else None
-
-        def put(data: bytes) -> int:
-            offset = out.tell()
-            out.write(data)
-            digest.update(data)
-            return offset
-
-        put(_BOM + _csv_text(frame.iloc[:0], header=True))
+        old_size = os.fstat(previous.fileno()).st_size if previous is not None else 0
+        run = [0, 0]              # chunks of the previous file that follow each other there: copied in one go
+        position = out.write(_BOM + _csv_text(frame.iloc[:0], header=True))
         for start, stop, name in _chunks(frame["source"], keys):
-            data = None
-            if previous is not None and name in old[1]:
-                offset, length = old[1][name]
-                previous.seek(offset)
-                data = previous.read(length)
-                if len(data) == length and reuse is not None:
-                    reuse.copied += 1
-                else:
-                    data = None
-            if data is None:
-                data = _csv_text(frame.iloc[start:stop])
-            offset = put(data)
+            offset, length = old[1].get(name, (-1, 0)) if previous is not None else (-1, 0)
+            if offset >= 0 and offset + length <= old_size:
+                if run[1] and run[0] + run[1] != offset:
+                    _copy(previous, out, *run)
+                    run = [0, 0]
+                run = [run[0] if run[1] else offset, run[1] + length]
+                reuse.copied += 1
+            else:
+                if run[1]:
+                    _copy(previous, out, *run)
+                    run = [0, 0]
+                length = out.write(_csv_text(frame.iloc[start:stop]))
             if name is not None:
-                chunks.append([name, offset, len(data)])
-    return {"sha256": digest.hexdigest(), "chunks": chunks}
+                chunks.append([name, position, length])
+            position += length
+        if run[1]:
+            _copy(previous, out, *run)
+    return {"file": file_signature(path), "chunks": chunks}
+
+
+def _copy(source, target, offset: int, length: int) -> None:
+    """Append ``length`` bytes at ``offset`` of file ``source`` to ``target`` (both open, binary), in the
+    kernel where it can (``copy_file_range``: a national run copies 120 MB per run)."""
+    target.flush()
+    at, done = target.tell(), 0
+    if hasattr(os, "copy_file_range"):
+        try:
+            while done < length:
+                n = os.copy_file_range(source.fileno(), target.fileno(), length - done, offset + done, at + done)
+                if n <= 0:
+                    break
+                done += n
+        except OSError:          # a file system or kernel without it: copied below
+            pass
+    source.seek(offset + done)
+    target.seek(at + done)
+    while done < length:
+        block = source.read(min(length - done, 1 << 20))
+        if not block:
+            raise OSError(f"{source.name}: shorter than its record says")
+        target.write(block)
+        done += len(block)
+    target.seek(at + length)

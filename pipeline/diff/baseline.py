@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.core.i18n import t
+from pipeline.dataset.tables import records
 
 __all__ = ["Baseline", "Baselines", "resolve_baseline", "safe_stem", "LOCAL_LEVELS", "COMPARED_KINDS"]
 
@@ -51,7 +52,7 @@ class Baselines:
         self.manifest = manifest or {}
         self.usable = set(usable["source"])
         self.provincial: dict[str, list[dict]] = {}
-        for row in usable[usable["level"] == "province"].to_dict("records"):
+        for row in records(usable[usable["level"] == "province"]):
             for key in {_province_key(row), str(row["province"])} - {""}:
                 self.provincial.setdefault(key, []).append(row)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.dataset.csv_chunks import source_spans
+from pipeline.dataset.tables import records
 
 __all__ = ["Side", "Finding", "ListDiff", "DocFrames", "DocRecords", "doc_records", "document_frames", "SourceSlices",
            "SECTIONS", "KINDS", "natural_key"]
@@ -110,11 +111,7 @@ def doc_records(doc: DocFrames | DocRecords) -> DocRecords:
 
 
 def _records(frame: pd.DataFrame) -> tuple[dict, ...]:
-    """``frame.to_dict("records")``, column by column (Arrow-backed columns box each value slowly there)."""
-    if not len(frame):
-        return ()
-    names = list(frame.columns)
-    return tuple(dict(zip(names, values)) for values in zip(*(frame[n].tolist() for n in names)))
+    return tuple(records(frame))
 
 
 @dataclass(frozen=True)
@@ -159,7 +156,7 @@ class SourceSlices:
     """``document_frames`` for many documents of one dataset (tables sorted by source, as written)."""
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
-        self.documents = {r["source"]: r for r in frames["documents"].fillna("").to_dict("records")}
+        self.documents = {r["source"]: r for r in records(frames["documents"].fillna(""))}
         self.tables, self.spans, self.empty = {}, {}, {}
         self._arrow = None
         for name in ("bundles", "scenarios", "items"):

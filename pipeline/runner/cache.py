@@ -53,9 +53,11 @@ class ResultCache:
     def __init__(self, read_dirs: list[Path], write_dir: Path | None) -> None:
         self.read_dirs = [Path(d) for d in read_dirs]
         self.write_dir = Path(write_dir) if write_dir else None
+        self._made: set[Path] = set()      # folders of write_dir made by this run (one mkdir each, not one per entry)
 
     def _path(self, folder: Path, key: str) -> Path:
-        return folder / key[:2] / f"{key}.json.z"
+        # 16 folders, not 256: a run makes its cache folder anew, and 256 mkdirs cost 0.15 s
+        return folder / key[:1] / f"{key}.json.z"
 
     def has(self, key: str) -> bool:
         return any(self._path(folder, key).exists() for folder in self.read_dirs)
@@ -75,22 +77,31 @@ class ResultCache:
     def keep(self, key: str) -> None:
         """Carry the entry over into ``write_dir`` without reading it (a file whose rows are reused)."""
         for folder in self.read_dirs:
-            path = self._path(folder, key)
-            if path.exists():
-                self._keep(path, key)
+            if self._keep(self._path(folder, key), key):
                 return
 
-    def _keep(self, path: Path, key: str) -> None:
+    def _keep(self, path: Path, key: str) -> bool:
+        """Link (or copy) entry ``path`` into ``write_dir``; False when there is no such entry."""
         if self.write_dir is None:
-            return
+            return path.exists()
         target = self._path(self.write_dir, key)
-        if target.exists() or target == path:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target == path:
+            return True
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
         try:
             os.link(path, target)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            return False
         except OSError:
-            self._write(target, path.read_bytes())
+            try:
+                self._write(target, path.read_bytes())
+            except OSError:
+                return False
+        return True
 
     def put(self, key: str, payload) -> None:
         if self.write_dir is None:

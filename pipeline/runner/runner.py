@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,7 +195,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
     fingerprint = catalog_fingerprint(options.catalog_dir)     # the catalog itself is loaded when files are read
     manifest = load_manifest(options.manifest or options.root / "manifest.tsv")
     staging = Staging(options.out_dir)
-    pool = None
+    pool = background = None
     try:
         cache = _cache(options, staging) if options.use_cache else None
         # what else decides a file's result: the code, the limits, (its hash) the password and the OCR engines
@@ -213,6 +214,11 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
             clock.lap("start")
             return RunReport(**unchanged, out_dir=str(options.out_dir), reused=len(order), skipped=_skipped(inputs),
                              stages=clock.stages, report=_report_path(options.out_dir))
+        # files and tables are read and written in a thread beside the interpreter's work: Arrow decodes and
+        # encodes Parquet without holding it, and a run that reads a few files leaves the other core idle
+        background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renshe-tables")
+        kept = previous.unchanged(order, keys) if previous else set()
+        base_read = background.submit(previous.base_frames) if kept else None
         # imported here, not above: an unchanged run returns before it needs them, and importing
         # pandas and the readers takes longer than all the rest of such a run
         from pipeline.dataset.csv_chunks import CsvReuse
@@ -223,13 +229,9 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
 
         catalog = load_catalog(options.catalog_dir, load_decisions(options.catalog_dir))
         pool = WorkerPool(options.jobs, options.catalog_dir, manifest, options.limits, options.password, catalog)
-        kept = previous.unchanged(order, keys) if previous else set()
-        base = previous.base_frames() if kept else None
+        base = base_read.result() if base_read is not None else None
         if base is None:
             kept = set()
-        for rel, key in zip(order, keys):
-            if rel in kept:
-                cache.keep(key)
         stored = {i for i, key in enumerate(keys) if order[i] not in kept and cache is not None and cache.has(key)}
         tasks = [(str(path), rel, key, cache) for i, ((path, rel), key) in enumerate(zip(files, keys))
                  if i not in stored and rel not in kept]
@@ -261,11 +263,19 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         clock.lap("read")
         file_keys = dict(zip(order, keys))
         csv_reuse = CsvReuse(options.out_dir if kept else None, previous.csv_chunks if previous else {}, file_keys)
-        csv_records = write_tables(frames, staging.path, csv_reuse)
+        # the worker processes are started (forked) before the thread works, or after it is done: a fork copies
+        # the locks a running thread holds, and the processes would wait on them for ever
+        kept_entries = background.submit(lambda: [cache.keep(key) for rel, key in zip(order, keys) if rel in kept])
+        tables_written = background.submit(write_tables, frames, staging.path, csv_reuse)
         clock.lap("write")
+
+        def diff_pool():
+            if not pool.started:
+                wait([kept_entries, tables_written])
+            return pool.executor()
         # diffs are reused from the out/ they were written to; the staging folder is synced whole at commit
         reuse = DiffReuse(options.out_dir, file_keys, options.lang) if previous is not None else None
-        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, tr, pool.executor, sync=False)
+        diff_warnings = write_all_diffs(staging.path, frames, catalog, manifest, reuse, tr, diff_pool, sync=False)
         pages = ReportReuse(options.out_dir, reuse.page_keys()) if reuse is not None else None
         write_report(staging.path, frames, catalog, tr, pages, sync=False)
         clock.lap("diff")
@@ -274,11 +284,17 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                        needs_review=sum(f["needs_review"] for f in per_file),
                        refused=tuple(sorted(f["refused"] for f in per_file if f["refused"])),
                        warnings=tuple(sorted({*(w for f in per_file for w in f["warnings"]), *diff_warnings})))
+        clock.lap("diff")
+        csv_records = tables_written.result()
+        kept_entries.result()
+        clock.lap("write")
         if previous is not None:
             previous.save(staging.path, run_key, figures, figures_of, csv_records)
         staging.commit()
         clock.lap("commit")
     finally:
+        if background is not None:          # nothing is left writing into the staging folder it abandons
+            background.shutdown(wait=True, cancel_futures=True)
         if pool is not None:
             pool.close()
         staging.abandon()

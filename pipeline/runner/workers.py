@@ -115,6 +115,11 @@ class WorkerPool:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=self.args)
         return self._pool
 
+    @property
+    def started(self) -> bool:
+        """True once the processes exist (forked at the executor's first task, all at once)."""
+        return self._pool is not None
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

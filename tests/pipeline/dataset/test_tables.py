@@ -128,3 +128,31 @@ def test_the_report_folder_is_the_new_runs_alone(tmp_path):
     staging.commit()
     assert sorted(p.name for p in (out / "report").iterdir()) == ["index.html"]
     assert (out / "diffs" / "on-demand.md").read_text(encoding="utf-8") == "kept"
+
+
+@pytest.mark.parametrize("name", ["documents", "items"])
+def test_records_are_the_rows_as_to_dict_gives_them(seed_run, name):
+    from pipeline.dataset.tables import records
+    _, frames, _ = seed_run
+    frame = frames[name].fillna("")
+    assert records(frame) == frame.to_dict("records") and len(records(frame)) > 0
+
+
+@pytest.mark.parametrize("dropped", [{2}, {0, 2, 4}], ids=["one source", "every other source"])
+def test_merging_by_source_sliced_or_taken_gives_what_gathering_all_rows_gives(seed_run, monkeypatch, dropped, tmp_path):
+    """The rows of a changed file put back among the unchanged ones' rows: the same table, and the same
+    Parquet bytes, whether the ranges are sliced (a few) or taken in one take (many)."""
+    import pipeline.dataset.tables as tables
+    _, frames, _ = seed_run
+    items = frames["items"]
+    sources = sorted(items["source"].unique())
+    changed = {sources[i] for i in dropped}
+    new = items[items["source"].isin(changed)].reset_index(drop=True)
+    keep = set(sources) - changed
+    sliced = tables._merge_by_source(items, keep, new)
+    monkeypatch.setattr(tables, "_SLICED_UP_TO", 0)
+    taken = tables._merge_by_source(items, keep, new)
+    assert sliced.equals(items) and taken.equals(items)
+    sliced.to_parquet(tmp_path / "sliced.parquet", index=False)
+    items.to_parquet(tmp_path / "whole.parquet", index=False)
+    assert (tmp_path / "sliced.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()

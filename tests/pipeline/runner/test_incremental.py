@@ -254,3 +254,39 @@ def test_a_scan_refused_for_want_of_ocr_is_read_once_ocr_is_installed(tmp_path, 
     monkeypatch.setattr(dispatch, "ocr_reader", lambda: fake)
     report = run([root / "scan.pdf"], options)
     assert not report.refused and report.reused == 0 and status() in ("ok", "warning")
+
+
+def test_csv_chunks_copied_without_copy_file_range_give_the_same_bytes(tmp_path, monkeypatch):
+    """Where the kernel cannot copy a range of a file (other systems), the chunks are copied by reading them."""
+    import os
+    import pipeline.dataset.csv_chunks as csv_chunks
+    monkeypatch.setattr(csv_chunks, "CHUNK_EVERY", 1)
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    run(discover_inputs(root, CATALOG), options)
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+
+def test_a_csv_file_edited_by_hand_is_not_copied_from(tmp_path, monkeypatch):
+    """items.csv opened and saved in a spreadsheet program: its chunks are not the ones recorded."""
+    import pipeline.dataset.csv_chunks as csv_chunks
+    monkeypatch.setattr(csv_chunks, "CHUNK_EVERY", 1)
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    items = tmp_path / "out" / "items.csv"
+    data = items.read_bytes()
+    items.write_bytes(data.replace("社会保障卡".encode(), "社保卡卡卡".encode()))   # same length, other bytes
+    assert len(items.read_bytes()) == len(data) and items.read_bytes() != data
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    run(discover_inputs(root, CATALOG), options)
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "link_or_copy", "file_digest", "shipped_catalog_dir", "default_catalog_dir"]
+__all__ = ["atomic_write_bytes", "link_or_copy", "BackgroundLinks", "file_digest", "shipped_catalog_dir", "default_catalog_dir"]
 
 
 def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
@@ -36,6 +38,42 @@ def link_or_copy(src, dst) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+class BackgroundLinks:
+    """Hard links (copies where a link cannot be made) made by a thread while the caller goes on: a link
+    waits on the file system, not on the interpreter (8,500 diff files of a national run: 0.15 s).
+
+    ``add(source, target, tag)``; ``close()`` waits for them all and returns the tags of those whose
+    source was missing, sorted; any other error is raised there.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._missing: set = set()
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._work, name="renshe-links", daemon=True)
+        self._thread.start()
+
+    def add(self, source: str, target: str, tag=None) -> None:
+        self._queue.put((source, target, tag))
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            source, target, tag = item
+            try:
+                link_or_copy(source, target)
+            except FileNotFoundError:
+                self._missing.add(tag)
+            except OSError as err:
+                self._error = self._error or err
+
+    def close(self) -> list:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return sorted(self._missing)
 
 
 def file_digest(path: Path) -> str:

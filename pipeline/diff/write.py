@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.core.files import atomic_write_bytes, link_or_copy
+from pipeline.core.files import BackgroundLinks, atomic_write_bytes
 from pipeline.core.i18n import N_, Translator, wording_version
 from pipeline.dataset.staging import CACHE_DIR_NAME
 from pipeline.dataset.tables import records
@@ -114,21 +114,18 @@ class DiffReuse:
         """Stem -> key of each diff of this run (the report's city pages are keyed by them too)."""
         return {stem: entry["key"] for stem, entry in self.kept.items()}
 
-    def take(self, key: str | None, stem: str, diffs_dir: Path) -> dict | None:
-        """Link the previous run's files of this diff into ``diffs_dir``; its record, or None."""
+    def take(self, key: str | None, stem: str, diffs_dir: Path, links: BackgroundLinks, tag) -> dict | None:
+        """The previous run's record of this diff, its files handed to ``links`` (to be linked into
+        ``diffs_dir``, ``tag`` told back when one is missing), or None."""
         entry = self.previous.get(stem)
         if key is None or not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        # linked by their names as strings, without a check each first: 8,500 files of a national run
         old, new = str(self.old_dir), str(diffs_dir)
         names = str(entry.get("row", {}).get("files", "")).split(";")
         if not all(names):
             return None
         for name in names:
-            try:
-                link_or_copy(os.path.join(old, name), os.path.join(new, name))
-            except FileNotFoundError:      # gone from the previous out/: made again (a link made is replaced)
-                return None
+            links.add(os.path.join(old, name), os.path.join(new, name), tag)
         return entry
 
     def keep(self, stem: str, key: str | None, row: dict, warnings: list[str]) -> None:
@@ -175,25 +172,10 @@ def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
     todo: dict[str | None, list[tuple[int, str, str, str]]] = {}    # baseline -> (index, local, how, stem)
     pending: list[tuple[int, str, str | None, list[str]]] = []      # index, stem, key, warnings
     taken: set[str] = set()
-    for doc in records(docs):
-        if doc["status"] == "refused":
-            continue
-        named = bool(((manifest or {}).get(doc["source"]) or {}).get("baseline"))
-        unplaced = not doc["level"] and bool(_compared_kinds(doc))      # said why it has no baseline
-        if doc["level"] not in LOCAL_LEVELS and not named and not unplaced:
-            continue
-        baseline = baselines.resolve(doc)
-        stem = safe_stem(doc["region"] or Path(doc["source"]).stem, taken)
-        taken.add(stem)
-        key = reuse.key(doc["source"], baseline.source, baseline.how, stem) if reuse else None
-        entry = reuse.take(key, stem, diffs_dir) if reuse else None
-        if entry is not None:
-            row, mine = entry["row"], list(entry["warnings"])
-            if reuse:
-                reuse.keep(stem, key, row, mine)
-            warnings.update(mine)
-            rows.append(row)
-            continue
+    reused: dict[int, tuple] = {}       # index -> (previous record, doc, baseline, stem, key)
+
+    def to_make(i: int, doc: dict, baseline, stem: str, key: str | None) -> None:
+        nonlocal keys
         keys = keys or national_bundle_keys(catalog.bundles)
         mine = [baseline.warning] if baseline.warning else []
         if baseline.source is None:
@@ -201,9 +183,37 @@ def write_all_diffs(out_dir: Path, frames: dict[str, pd.DataFrame], catalog,
                 mine.append(f"{doc['source']}: {baseline.how}")
         else:
             mine += list(keys.warnings)
-        todo.setdefault(baseline.source, []).append((len(rows), doc["source"], baseline.how, stem))
-        pending.append((len(rows), stem, key, mine))
-        rows.append(None)
+        todo.setdefault(baseline.source, []).append((i, doc["source"], baseline.how, stem))
+        pending.append((i, stem, key, mine))
+
+    links = BackgroundLinks()
+    try:
+        for doc in records(docs):
+            if doc["status"] == "refused":
+                continue
+            named = bool(((manifest or {}).get(doc["source"]) or {}).get("baseline"))
+            unplaced = not doc["level"] and bool(_compared_kinds(doc))      # said why it has no baseline
+            if doc["level"] not in LOCAL_LEVELS and not named and not unplaced:
+                continue
+            baseline = baselines.resolve(doc)
+            stem = safe_stem(doc["region"] or Path(doc["source"]).stem, taken)
+            taken.add(stem)
+            key = reuse.key(doc["source"], baseline.source, baseline.how, stem) if reuse else None
+            entry = reuse.take(key, stem, diffs_dir, links, len(rows)) if reuse else None
+            if entry is not None:
+                reused[len(rows)] = (entry, doc, baseline, stem, key)
+            else:
+                to_make(len(rows), doc, baseline, stem, key)
+            rows.append(None)
+    finally:
+        missing = links.close()
+    for i in missing:                   # a file gone from the previous diffs/: the diff is made again
+        _, doc, baseline, stem, key = reused.pop(i)
+        to_make(i, doc, baseline, stem, key)
+    for i, (entry, _, _, stem, key) in reused.items():
+        rows[i], mine = entry["row"], list(entry["warnings"])
+        reuse.keep(stem, key, rows[i], mine)
+        warnings.update(mine)
     if todo:
         made = _make_diffs(frames, todo, keys, item_names(catalog), diffs_dir, pool, sync,
                            (tr or Translator()).lang)

@@ -290,3 +290,22 @@ def test_a_csv_file_edited_by_hand_is_not_copied_from(tmp_path, monkeypatch):
     run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
                                                    use_cache=False))
     assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+
+def test_a_diff_whose_file_was_deleted_from_out_is_made_again(tmp_path):
+    """The reused diffs are linked by a thread; one whose file is gone from out/diffs/ is made again, the rest
+    are still linked, and the result is a fresh run's."""
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    (tmp_path / "out" / "diffs" / "青岛市.md").unlink()
+    before = _diff_inodes(tmp_path / "out")
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    run(discover_inputs(root, CATALOG), options)
+    after = _diff_inodes(tmp_path / "out")
+    assert "青岛市.md" in after and after["白银市白银区.md"] == before["白银市白银区.md"]
+    assert after["青岛市.json"] != before["青岛市.json"]         # made again with its .md, not linked
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")

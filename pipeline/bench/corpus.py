@@ -13,7 +13,13 @@ Every document is derived from a seed's gold labels as another city would write 
   spaces) in the printed text only; the gold keeps the repaired text and the codes;
 - ``seed copy``: a seed's text export with its real noise, moved to another city;
 - ``PDF copy``: a PDF fixture (tests/fixtures) as is, with the gold it was made from
-  (excerpts, which hold only some rows of their source, are not used).
+  (excerpts, which hold only some rows of their source, are not used);
+- ``format copy``: a fixture of another format staff receive (tests/fixtures/formats: .xlsx,
+  .xls, .et, .ods, .csv, .html, .mht, .ofd, and .doc, .wps, .rtf, .odt read through
+  LibreOffice) as is, with its gold;
+- ``layout``: a variant of the layout generator (tests/variants/make_layouts.py: other column
+  orders, header words, dialects, DOCX and PDF tables with and without ruling lines …), from
+  its tuning half only, with its gold; the variants are generated once per corpus.
 The same N and seed give the same bytes; the first N documents of a larger corpus are
 the documents of the smaller one.
 """
@@ -27,6 +33,7 @@ import json
 import random
 import re
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -37,8 +44,9 @@ __all__ = ["make_corpus", "main"]
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = REPO.parent / "shared" / "gold"
 FIXTURES = REPO / "tests" / "fixtures"
-# share of each kind of document (rendered TXT, rendered DOCX, seed copy, PDF copy)
-KIND_WEIGHTS = (("txt", 40), ("docx", 37), ("seed", 17), ("pdf", 6))
+# share of each kind of document (rendered TXT, rendered DOCX, seed copy, PDF copy, format copy, layout variant)
+KIND_WEIGHTS = (("txt", 36), ("docx", 33), ("seed", 15), ("pdf", 6), ("format", 4), ("layout", 6))
+FORMATS = FIXTURES / "formats"
 P_REORDER, P_DROP, P_ADD, P_ALIAS, P_SLIP, P_SPACE = 0.5, 0.1, 0.25, 0.35, 0.3, 0.05
 _SLIPS = (("高", "髙"), ("一次性", "—次性"), ("申请", "中请"), ("遗属", "遺属"))
 H_BUNDLE = ["序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注"]
@@ -68,6 +76,29 @@ class _Sources:
         self.bundle_names = [[r["name"], *[a for a in r["aliases"].split(";") if a]]
                              for r in read_tsv(catalog_dir / "bundles.tsv")]
         self.cities = [r for r in read_tsv(catalog_dir / "regions.tsv") if r["level"] == "city"]
+        self.formats = sorted((FORMATS / gold["source"], gold) for gold in (
+            json.loads(p.read_text(encoding="utf-8")) for p in sorted((FORMATS / "gold").glob("*.json")))
+            if (FORMATS / gold["source"]).is_file())
+        sys.path.insert(0, str(REPO))
+        from tests.variants.make_layouts import HALF
+        self.layout_families = sorted(f for f, half in HALF.items() if half == "tune")
+        self._layouts: dict[str, list[tuple[Path, dict]]] = {}
+        self._layout_dir = tempfile.TemporaryDirectory(prefix="renshe-corpus-layouts-")
+
+    def layouts(self, family: str) -> list[tuple[Path, dict]]:
+        """The variants (file, gold) of one family of the layout generator, generated at its first call."""
+        if family not in self._layouts:
+            from pipeline.bench.layouts import generate
+            work = Path(self._layout_dir.name) / family
+            variants = generate(work, family)
+            self._layouts[family] = [
+                (work / "docs" / v["file"], json.loads((work / "gold" / f"{Path(v['file']).stem}.json")
+                                                       .read_text(encoding="utf-8")))
+                for v in sorted(variants, key=lambda v: v["file"])]
+        return self._layouts[family]
+
+    def close(self) -> None:
+        self._layout_dir.cleanup()
 
 
 def _item(rng: random.Random, sources: _Sources, item: dict) -> dict:
@@ -231,6 +262,11 @@ def make_document(i: int, seed: int, sources: _Sources) -> tuple[str, bytes, dic
     if kind == "pdf" and sources.pdfs:
         path, gold = rng.choice(sources.pdfs)
         return f"{stem}.pdf", path.read_bytes(), dict(gold, source=f"{stem}.pdf")
+    if kind in ("format", "layout"):
+        path, gold = rng.choice(sources.formats if kind == "format" else
+                                sources.layouts(rng.choice(sources.layout_families)))
+        name = f"{stem}{''.join(path.suffixes[-1:])}"
+        return name, path.read_bytes(), dict(gold, source=name)
     if kind == "seed" or (kind == "pdf" and not sources.pdfs):
         path = rng.choice(sources.seeds)
         data, gold = _seed_copy(rng, path, sources.golds[path.stem], city, f"{stem}.txt")
@@ -250,12 +286,15 @@ def make_corpus(n: int, out_dir: Path, seed: int = 0, gold_dir: Path = DEFAULT_G
     docs.mkdir(parents=True, exist_ok=True)
     golds.mkdir(parents=True, exist_ok=True)
     written = []
-    for i in range(1, n + 1):
-        name, data, gold = make_document(i, seed, sources)
-        (docs / name).write_bytes(data)
-        (golds / f"{Path(name).stem}.json").write_text(
-            json.dumps(gold, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        written.append(docs / name)
+    try:
+        for i in range(1, n + 1):
+            name, data, gold = make_document(i, seed, sources)
+            (docs / name).write_bytes(data)
+            (golds / f"{Path(name).stem}.json").write_text(
+                json.dumps(gold, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            written.append(docs / name)
+    finally:
+        sources.close()
     return written
 
 

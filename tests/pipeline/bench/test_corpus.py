@@ -56,3 +56,16 @@ def test_pipeline_scores_the_generated_corpus_against_its_gold(tmp_path):
         total = total + score_items(predicted, gold)
     assert total.gold_items > 500
     assert total.f1 >= 0.97 and total.recovered_share >= 0.95
+
+
+def test_the_corpus_holds_other_formats_and_layouts_with_their_gold(tmp_path):
+    """Scale runs meet what users feed the tool: fixtures of other formats and layout variants (tuning half)."""
+    docs = make_corpus(60, tmp_path, seed=0)
+    kinds = {p.stem.split("_", 1)[1] for p in docs}
+    assert {"format", "layout"} <= kinds
+    for path in docs:
+        if path.stem.endswith(("_format", "_layout")):
+            gold = json.loads((tmp_path / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
+            assert gold["source"] == path.name
+            assert gold["bundles"] or gold["speedup"] or gold["hotlist"] or gold.get("catalog_rows")
+    assert any(p.suffix not in (".txt", ".docx", ".pdf") for p in docs)

@@ -256,6 +256,17 @@ def test_a_scan_refused_for_want_of_ocr_is_read_once_ocr_is_installed(tmp_path, 
     assert not report.refused and report.reused == 0 and status() in ("ok", "warning")
 
 
+def _change_the_zibo_list(root: Path) -> None:
+    zibo = root / "003_c341546b877d9344.txt"
+    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+
+
+def _assert_equals_a_fresh_run(tmp_path: Path, root: Path) -> None:
+    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
+                                                   use_cache=False))
+    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+
+
 def test_csv_chunks_copied_without_copy_file_range_give_the_same_bytes(tmp_path, monkeypatch):
     """Where the kernel cannot copy a range of a file (other systems), the chunks are copied by reading them."""
     import os
@@ -265,12 +276,9 @@ def test_csv_chunks_copied_without_copy_file_range_give_the_same_bytes(tmp_path,
     root = _root(tmp_path)
     options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
     run(discover_inputs(root, CATALOG), options)
-    zibo = root / "003_c341546b877d9344.txt"
-    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    _change_the_zibo_list(root)
     run(discover_inputs(root, CATALOG), options)
-    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
-                                                   use_cache=False))
-    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+    _assert_equals_a_fresh_run(tmp_path, root)
 
 
 def test_a_csv_file_edited_by_hand_is_not_copied_from(tmp_path, monkeypatch):
@@ -284,12 +292,9 @@ def test_a_csv_file_edited_by_hand_is_not_copied_from(tmp_path, monkeypatch):
     data = items.read_bytes()
     items.write_bytes(data.replace("社会保障卡".encode(), "社保卡卡卡".encode()))   # same length, other bytes
     assert len(items.read_bytes()) == len(data) and items.read_bytes() != data
-    zibo = root / "003_c341546b877d9344.txt"
-    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    _change_the_zibo_list(root)
     run(discover_inputs(root, CATALOG), options)
-    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
-                                                   use_cache=False))
-    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+    _assert_equals_a_fresh_run(tmp_path, root)
 
 
 def test_a_diff_whose_file_was_deleted_from_out_is_made_again(tmp_path):
@@ -300,12 +305,9 @@ def test_a_diff_whose_file_was_deleted_from_out_is_made_again(tmp_path):
     run(discover_inputs(root, CATALOG), options)
     (tmp_path / "out" / "diffs" / "青岛市.md").unlink()
     before = _diff_inodes(tmp_path / "out")
-    zibo = root / "003_c341546b877d9344.txt"
-    zibo.write_text(zibo.read_text(encoding="utf-8").replace("就业登记", "就业登记、失业登记", 1), encoding="utf-8")
+    _change_the_zibo_list(root)
     run(discover_inputs(root, CATALOG), options)
     after = _diff_inodes(tmp_path / "out")
     assert "青岛市.md" in after and after["白银市白银区.md"] == before["白银市白银区.md"]
     assert after["青岛市.json"] != before["青岛市.json"]         # made again with its .md, not linked
-    run(discover_inputs(root, CATALOG), RunOptions(out_dir=tmp_path / "fresh", catalog_dir=CATALOG, root=root,
-                                                   use_cache=False))
-    assert _bytes(tmp_path / "out") == _bytes(tmp_path / "fresh")
+    _assert_equals_a_fresh_run(tmp_path, root)

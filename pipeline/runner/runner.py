@@ -4,7 +4,8 @@
 over it. A file that cannot be read is recorded (status ``refused`` and the reason in
 ``documents.csv``) and the run goes on; the report lists every problem, sorted.
 
-Steps: ``discover_inputs`` -> per file, ``entry_key`` (bytes, name, manifest row, catalog
+Steps: ``discover_inputs`` -> per file, ``entry_key`` (the bytes' SHA-256, hashed again only where the
+file's size, time or inode changed: ``InputDigests``; name, manifest row, catalog
 fingerprint, code version, the OCR engines available) -> cached rows, or ``process_file`` in a worker process
 (``pipeline.runner.workers``) -> ``frames_from_rows`` in file order -> ``write_tables`` and
 ``write_all_diffs`` into a staging folder -> ``Staging.commit``. Results do not depend on how
@@ -32,7 +33,7 @@ from pipeline.core.files import default_catalog_dir
 from pipeline.core.i18n import DEFAULT_LANG, N_, Translator, t, wording_version
 from pipeline.core.limits import Limits
 from pipeline.dataset.staging import CACHE_DIR_NAME, Staging
-from pipeline.runner.cache import ResultCache, code_version, entry_key
+from pipeline.runner.cache import InputDigests, ResultCache, code_version, entry_key
 from pipeline.runner.previous_run import PreviousRun
 from pipeline.runner.progress import Progress
 
@@ -204,11 +205,12 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                               f"{'+'.join(available_engines())}".encode()).hexdigest()
         files = sorted(zip(inputs, relative_names(list(inputs), options.root)), key=lambda f: (f[1], str(f[0])))
         order = [rel for _, rel in files]
-        keys = [entry_key(path.read_bytes() if path.is_file() else b"", rel, manifest.get(rel), fingerprint, code)
-                for path, rel in files]
-        run_key = _run_key(order, keys, fingerprint, f"{code}|{options.lang}|{wording_version()}")
         # the run that wrote out/ builds the next one, unless the cache lives elsewhere (it may serve several out/)
-        previous = PreviousRun.read(options.out_dir) if cache is not None and options.cache_dir is None else None
+        builds_on_out = cache is not None and options.cache_dir is None
+        contents = InputDigests(Path(options.out_dir) / CACHE_DIR_NAME if builds_on_out else None)
+        keys = [entry_key(contents.digest(path, rel), rel, manifest.get(rel), fingerprint, code) for path, rel in files]
+        run_key = _run_key(order, keys, fingerprint, f"{code}|{options.lang}|{wording_version()}")
+        previous = PreviousRun.read(options.out_dir) if builds_on_out else None
         unchanged = previous.report_if_unchanged(run_key) if previous else None
         if unchanged is not None:       # same files, catalog and code as the run that wrote out/
             clock.lap("start")
@@ -290,6 +292,7 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
         clock.lap("write")
         if previous is not None:
             previous.save(staging.path, run_key, figures, figures_of, csv_records)
+            contents.save(staging.path / CACHE_DIR_NAME)
         staging.commit()
         clock.lap("commit")
     finally:

@@ -311,3 +311,35 @@ def test_a_diff_whose_file_was_deleted_from_out_is_made_again(tmp_path):
     assert "青岛市.md" in after and after["白银市白银区.md"] == before["白银市白银区.md"]
     assert after["青岛市.json"] != before["青岛市.json"]         # made again with its .md, not linked
     _assert_equals_a_fresh_run(tmp_path, root)
+
+
+def test_inputs_unchanged_since_the_last_run_are_not_read_again_and_a_rewritten_one_is(tmp_path, monkeypatch):
+    """Inputs whose size, time and inode are those recorded (and not modified just before) keep their digest;
+    one rewritten with other bytes of the same length is hashed again and read again."""
+    import os
+    import time
+    root = _root(tmp_path)
+    an_hour_ago = time.time() - 3600
+    for path in root.iterdir():
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    read = []
+    original = Path.read_bytes
+
+    def counting(self):
+        if self.parent == root:
+            read.append(self.name)
+        return original(self)
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert run(discover_inputs(root, CATALOG), options).reused == 5 and read == []
+    zibo = root / "003_c341546b877d9344.txt"
+    data = zibo.read_bytes()
+    read.clear()
+    zibo.write_bytes(data.replace("就业登记".encode(), "失业登记".encode(), 1))   # same size, just now
+    assert len(zibo.read_bytes()) == len(data)
+    read.clear()
+    report = run(discover_inputs(root, CATALOG), options)
+    assert report.reused == 4 and "003_c341546b877d9344.txt" in read
+    monkeypatch.setattr(Path, "read_bytes", original)
+    _assert_equals_a_fresh_run(tmp_path, root)

@@ -14,15 +14,19 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_two_runs_give_identical_bytes(tmp_path):
-    """Every file, the cache's included; the run record alone holds what only this file system knows: the
-    size, modification time and inode of each CSV file (so that the next run need not hash them)."""
+    """Every file, the cache's included, apart from what only this file system knows: the size, modification
+    time and inode of each CSV file in the run record and of each input in inputs.json (so that the next run
+    need not hash them)."""
     args = ["run", "--catalog", str(CATALOG), "--root", str(RAW)]
     assert main(args + ["--out", str(tmp_path / "a")]) == 0
     assert main(args + ["--out", str(tmp_path / "b")]) == 0
     a, b = _bytes(tmp_path / "a"), _bytes(tmp_path / "b")
     assert a.keys() == b.keys()
-    record = ".cache/run.json"
-    assert {k: v for k, v in a.items() if k != record} == {k: v for k, v in b.items() if k != record}
+    record, inputs = ".cache/run.json", ".cache/inputs.json"
+    assert {k: v for k, v in a.items() if k not in (record, inputs)} == {
+        k: v for k, v in b.items() if k not in (record, inputs)}
+    digests = [{rel: entry[3] for rel, entry in json.loads(x[inputs])["files"].items()} for x in (a, b)]
+    assert digests[0] == digests[1] and len(digests[0]) == 5
     runs = [json.loads(x[record]) for x in (a, b)]
     signatures = [{table: r["csv_chunks"][table].pop("file") for table in r["csv_chunks"]} for r in runs]
     assert runs[0] == runs[1]

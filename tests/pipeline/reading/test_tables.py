@@ -162,3 +162,31 @@ def test_a_mention_read_by_ocr_takes_the_confidence_of_its_own_line_not_its_cell
     assert all(m.ocr_confidence == 0.99 for m in off)
     without = read_table([replace(r, confidences=tuple(0.9 for _ in r.cells)) for r in rows], _context("000"))
     assert {m.ocr_confidence for m in without.mentions} == {0.9}, "no lines known: the cell's confidence"
+
+
+def test_names_a_wrapped_export_ran_together_are_items_again_in_sequence(catalog, tmp_path):
+    """Seed 002 as a whitespace-aligned export with wrapped cells (tests/variants/make_layouts.py, the
+    tune family whitespace_aligned): 职工提前退休（退职）申请 fills its column, the next lines were
+    joined to it. Read with the catalog, scenario 7-3 has the gold's items, their offsets in the cell,
+    and sequence numbers 1, 2, 3 … in order."""
+    import json
+
+    from extractors.txt import lines_to_rows
+    from tests.conftest import GOLD
+    from tests.variants import make_layouts as ml
+    if not GOLD.exists():
+        pytest.skip(f"gold labels not found at {GOLD}")
+    golds = {p.name[:3]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
+    src = next(s for s in ml.SOURCES if s.list_id == "002-bundle")
+    spec = ml._marker_variety(ml.FAMILIES["whitespace_aligned"](src)[0])
+    name, gold, write = ml.realize(spec, golds)
+    write(tmp_path / name)
+    rows = [r for r in lines_to_rows((tmp_path / name).read_text(encoding="utf-8").splitlines(), name,
+                                     headers=catalog.headers) if r.where.table == 1]
+    mentions = read_table(rows, ReadingContext(catalog.headers, catalog.index)).mentions
+    got = [m for m in mentions if m.scenario_code == "7-3"]
+    want = [it["text"] for b in gold["bundles"] for s in b["scenarios"] if s["code"] == "7-3" for it in s["items"]]
+    assert [m.text for m in got] == want
+    assert [m.seq for m in got] == list(range(got[0].seq, got[0].seq + len(got)))
+    cells = {(r.where.row, c): text for r in rows for c, text in enumerate(r.cells, 1)}
+    assert all(cells[(m.where.row, m.where.cell)][m.start:m.end] == m.printed for m in got)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from normalizers.match_catalog import CatalogIndex
 from normalizers.repair_text import key_positions
 
-__all__ = ["split_run_on", "MIN_PART", "MAX_PARTS"]
+__all__ = ["split_run_on", "is_known_name", "MIN_PART", "MAX_PARTS"]
 
 # Name-key characters of each part: shorter known names (就业, 社保) run into longer ones by chance.
 MIN_PART = 4
@@ -55,3 +55,8 @@ def split_run_on(text: str, index: CatalogIndex) -> list[tuple[int, int]]:
 
 def _known(key: str, index: CatalogIndex) -> bool:
     return key in index.exact or key in index.aliases
+
+
+def is_known_name(text: str, index: CatalogIndex) -> bool:
+    """Is the (repaired) text a name or an alias of the catalog, as ``name_key`` compares them?"""
+    return _known("".join(text[i] for i in key_positions(text)), index)

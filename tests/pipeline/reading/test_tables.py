@@ -190,3 +190,19 @@ def test_names_a_wrapped_export_ran_together_are_items_again_in_sequence(catalog
     assert [m.seq for m in got] == list(range(got[0].seq, got[0].seq + len(got)))
     cells = {(r.where.row, c): text for r in rows for c, text in enumerate(r.cells, 1)}
     assert all(cells[(m.where.row, m.where.cell)][m.start:m.end] == m.printed for m in got)
+
+
+def test_a_name_a_wrapped_copy_left_in_two_lines_is_one_item_again(catalog):
+    """A PDF viewer's copy cut 存档人员党员组织关系的接转 (seed 000, 1-2) where the page wrapped it and
+    its reader did not join the lines: neither line is a name, the two together are one."""
+    def row(n, *cells):
+        return Row(Provenance("x.txt", table=1, row=n), cells)
+    rows = [row(1, "序号", "主题名称", "具体场景", "必做事项", "情形事项"),
+            row(2, "1", "企业招用员工", "1-2企业招用流动人员", "职工参保登记\n缴费人员增减申报",
+                "档案的接收和转递（流动人员）\n存档人员党员组织关\n系的接转")]
+    mentions = read_table(rows, ReadingContext(catalog.headers, catalog.index)).mentions
+    assert [(m.role, m.text, m.seq) for m in mentions] == [
+        ("required", "职工参保登记", 1), ("required", "缴费人员增减申报", 2),
+        ("situational", "档案的接收和转递（流动人员）", 3), ("situational", "存档人员党员组织关系的接转", 4)]
+    cell = rows[1].cells[4]
+    assert cell[mentions[-1].start:mentions[-1].end] == mentions[-1].printed == "存档人员党员组织关\n系的接转"

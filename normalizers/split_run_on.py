@@ -33,24 +33,30 @@ _LONGEST = 40
 def split_run_on(text: str, index: CatalogIndex) -> list[tuple[int, int]]:
     """Spans (start, end in ``text``) of the catalog names or aliases ``text`` runs together, when
     ``text`` itself is none and 2 to ``MAX_PARTS`` of them cover it whole; else ``[]``."""
-    chars = [(i, text[i]) for i in key_positions(text)]
-    key = "".join(ch for _, ch in chars)
+    if "；" in text or "含" in text:
+        return []      # a compound ("X（含A；B）") is split by split_compound, a list of parts by its "；"
+    positions = key_positions(text)
+    key = "".join(text[i] for i in positions)
     n = len(key)
-    if n < 2 * MIN_PART or n > MAX_PARTS * _LONGEST or _known(key, index):
+    exact, aliases = index.exact, index.aliases
+    if n < 2 * MIN_PART or n > MAX_PARTS * _LONGEST or key in exact or key in aliases:
         return []
+    # fewest parts covering key[:j], grown forward from the positions reached (a local name that
+    # opens with no known name costs one look per length)
     best: list[tuple[tuple[int, int], ...] | None] = [None] * (n + 1)
     best[0] = ()
-    for j in range(MIN_PART, n + 1):
-        for i in range(max(0, j - _LONGEST), j - MIN_PART + 1):
-            before = best[i]
-            if before is None or len(before) >= MAX_PARTS or not _known(key[i:j], index):
-                continue
-            if best[j] is None or len(before) + 1 < len(best[j]):
+    for i in range(n - MIN_PART + 1):
+        before = best[i]
+        if before is None or len(before) >= MAX_PARTS:
+            continue
+        for j in range(i + MIN_PART, min(n, i + _LONGEST) + 1):
+            part = key[i:j]
+            if (part in exact or part in aliases) and (best[j] is None or len(before) + 1 < len(best[j])):
                 best[j] = before + ((i, j),)
     parts = best[n]
     if not parts or len(parts) < 2:
         return []
-    return [(chars[i][0], chars[j - 1][0] + 1) for i, j in parts]
+    return [(positions[i], positions[j - 1] + 1) for i, j in parts]
 
 
 def _known(key: str, index: CatalogIndex) -> bool:

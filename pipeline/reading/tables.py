@@ -118,7 +118,7 @@ def _join_broken_names(mentions: list[Mention], index, cells: dict) -> list[Ment
         prev = out[-1] if out else None
         if prev is not None and m.list_kind == "bundle" and prev.where == m.where and prev.role == m.role \
                 and (prev.bundle_no, prev.scenario_code) == (m.bundle_no, m.scenario_code) and not m.printed_codes \
-                and not is_known_name(prev.text, index) and not is_known_name(m.text, index) \
+                and not is_known_name(m.text, index) and not is_known_name(prev.text, index) \
                 and is_known_name(prev.text + m.text, index):
             cell = cells.get((m.where.row, m.where.cell)) or ""
             printed = cell[prev.start:m.end] if cell[prev.start:m.end].endswith(m.printed) else prev.printed + m.printed

@@ -339,6 +339,8 @@ def _open_bracket(text: str) -> bool:
 
 
 _TELLING_KINDS = {"none", "time", "channel", "unit", "role"}
+# Shapes a line holds whole: one after another, they are two cells, not a wrapped one.
+_WHOLE_KINDS = {"none", "time", "role"}
 # A wrapped copy: at least this many lines break inside a bracket or before punctuation.
 _WRAP_EVIDENCE = 3
 # A column's wrap width is the widest display width (give or take the one column a CJK character
@@ -383,9 +385,10 @@ def _wrapped_lines(lines: list[str], start: int, end: int, skip: frozenset[int],
         if _CONTINUES.match(more) or _open_bracket(text):
             out.add(k)
             continue
-        # a line of another telling shape (无, a time limit, a channel, a unit) starts the next cell
+        # a line of another telling shape (无, a time limit, a channel, a unit) starts the next cell, and
+        # so does a whole time limit after a whole time limit (规定时限 "45个工作日", 提速后 "15个工作日")
         kind = line_kind(more)
-        if kind in _TELLING_KINDS and kind != line_kind(text):
+        if kind in _TELLING_KINDS and (kind != line_kind(text) or kind in _WHOLE_KINDS):
             continue
         full = k in column and column[k] in ceiling and _width(text) >= ceiling[column[k]] - 1
         if full and not text.endswith("。"):

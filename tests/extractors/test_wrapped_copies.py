@@ -69,3 +69,11 @@ def test_the_wrapped_copies_of_the_tune_half_give_these_guesses(golds, tmp_path)
         for r in _rows(list_id, idx, golds, tmp_path):
             found += len(r.cells) < widths.setdefault(r.where.table, len(r.cells))
     assert found >= 1
+
+
+def test_two_whole_time_limits_one_after_the_other_are_two_cells(golds, tmp_path):
+    """Seed 001's speed-up list copied from a narrow web page, empty cells dropped (viewer_copy, variant
+    1): "45个工作日" then "15个工作日" are the current and the promised limit, not one wrapped cell."""
+    rows = _rows("001-speedup", 1, golds, tmp_path)
+    row = next(r for r in rows if r.cells[0] == "2")
+    assert row.cells[2:4] == ("45个工作日", "15个工作日")

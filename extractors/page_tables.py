@@ -29,6 +29,7 @@ class PageTable:
     page_tops: set[int] = field(default_factory=set)   # indexes of rows printed first on a page
     ruled: bool = True
     columns: list[float] = field(default_factory=list)  # column starts of a table without ruling lines
+    end_page: int = 0     # the last page it goes on to (a page holding only the rest of a cut row adds no row)
 
 
 def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
@@ -36,7 +37,8 @@ def stitch_page_breaks(items: list[tuple[int, float, object]]) -> list[object]:
     out: list[object] = []
     for _, _, item in items:
         prev = out[-1] if out else None
-        if isinstance(item, PageTable) and isinstance(prev, PageTable) and item.page == prev.row_pages[-1] + 1 \
+        if isinstance(item, PageTable) and isinstance(prev, PageTable) \
+                and item.page == max(prev.row_pages[-1], prev.end_page) + 1 \
                 and len(item.rows[0]) == len(prev.rows[0]) and item.ruled == prev.ruled:
             _append_continued(prev, drop_repeated_headers(prev, item))
             continue
@@ -52,6 +54,7 @@ def drop_repeated_headers(first: PageTable, more: PageTable) -> PageTable:
 
 
 def _append_continued(table: PageTable, more: PageTable) -> None:
+    table.end_page = max(table.end_page, more.page)
     if not more.rows:
         return
     top = more.rows[0]

@@ -130,10 +130,15 @@ def list_label(text: str) -> int | None:
 
 def _fused_label(text: str, number: int) -> bool:
     """Does the line open with the next list number run into a code ("113.4.1…" after ⑩: a font
-    without ⑪ prints 11)?"""
-    return text.startswith(str(number)) and bool(_CODE_START.match(text[len(str(number)):]))
+    without ⑪ prints 11), or, from 11 on, into the name of an item without a code ("12养老保险…"
+    after "111.3.1…": the space after the number lost)?"""
+    if not text.startswith(str(number)):
+        return False
+    rest = text[len(str(number)):]
+    return bool(_CODE_START.match(rest)) or (number >= 11 and bool(_NAME_START.match(rest)))
 
 
+_NAME_START = re.compile(r"[\u3400-\u9fff《（(]")
 _CODE_START = re.compile(r"[1-9][.．][ \t]?\d{1,2}(?:[.．][ \t]?\d{1,2})?[\u3400-\u9fff《（(]")
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 __all__ = [
     "repair", "normalize_width", "to_simplified", "fix_ocr_slips",
-    "join_broken_words", "collapse_repeated_head", "name_key", "strip_parentheticals",
+    "join_broken_words", "collapse_repeated_head", "name_key", "key_positions", "strip_parentheticals",
 ]
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -140,3 +140,13 @@ _KEY_DROP = re.compile(r"[\s《》“”\"'‘’·•．.。，,、；;：:！!
 def name_key(text: str) -> str:
     """The comparison key of a name: repaired, without spaces and punctuation except parentheses."""
     return _KEY_DROP.sub("", repair(text))
+
+
+def key_positions(repaired: str) -> list[int]:
+    """Where the characters of ``name_key`` stand in a text already repaired (``repair`` is idempotent):
+    ``"".join(repaired[i] for i in key_positions(repaired)) == name_key(repaired)``.
+
+    >>> key_positions("《就业》 登记")
+    [1, 2, 5, 6]
+    """
+    return [i for i, ch in enumerate(repaired) if not _KEY_DROP.match(ch)]

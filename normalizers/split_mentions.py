@@ -174,15 +174,24 @@ def _marker_number(line: str) -> int | None:
 
 
 def _semicolons(seg: str) -> list[int]:
-    """Positions of "；" outside brackets: items of a one-line cell joined by them ("（含A；B）" stays whole)."""
+    """Positions of "；" outside brackets: items of a one-line cell joined by them ("（含A；B）" stays whole).
+
+    A "；" inside a bracket left open is a cut too when the list's next marker follows it
+    ("（3）…（含…（含…；…）；（4）…": a printed bracket the text never closes)."""
     out, depth = [], 0
+    unclosed = sum(seg.count(c) for c in "（(【[") > sum(seg.count(c) for c in "）)】]")
+    last = _marker_number(seg.lstrip()) if unclosed else None
     for i, ch in enumerate(seg):
         if ch in "（(【[":
             depth += 1
         elif ch in "）)】]":
             depth = max(0, depth - 1)
-        elif ch in "；;" and depth == 0 and seg[i + 1:].strip():
-            out.append(i)
+        elif ch in "；;" and seg[i + 1:].strip():
+            number = _marker_number(seg[i + 1:].lstrip())
+            if depth == 0 or (number is not None and last is not None and number == last + 1):
+                out.append(i)
+                depth = 0
+                last = number if number is not None else last
     return out
 
 

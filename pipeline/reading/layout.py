@@ -412,7 +412,9 @@ def _hierarchy(roles: list[ColumnRole], columns: list[list[str]]) -> list[Column
                 sum(line_kind(t) in ("short", "code") for t in filled) < 0.8 * len(filled):
             names.append(None)
             continue
-        names.append(len(set(filled)) / len(filled))
+        # an empty cell under a name is that name going on (a merged cell printed once)
+        down = [t for t in _filled_down(texts) if t]
+        names.append(len(set(down)) / len(down))
     for c in range(len(columns) - 1):
         main, sub = names[c], names[c + 1]
         if main is not None and sub is not None and main < _DISTINCT <= sub:
@@ -423,8 +425,42 @@ def _hierarchy(roles: list[ColumnRole], columns: list[list[str]]) -> list[Column
             if c and names[c - 1] is not None and names[c - 1] < main:
                 out[c - 1] = ColumnRole("category", f"content: fewer values still ({names[c - 1]:.0%} distinct)",
                                         roles[c - 1].header, 1 - names[c - 1])
-            return out
+            return _after_the_items(out, columns, c + 2)
     return roles
+
+
+def _filled_down(texts: list[str]) -> list[str]:
+    out, last = [], ""
+    for text in texts:
+        last = text.strip() if text and text.strip() else last
+        out.append(last)
+    return out
+
+
+# A catalog's columns after its items: descriptions that vary (办理内容, at least this share distinct
+# and this long on average) and a few short values that repeat (服务对象: 单位 / 个人, below this share).
+_CONTENT_DISTINCT, _CONTENT_LENGTH, _TARGET_DISTINCT, _TARGET_LENGTH = 0.5, 6, 0.2, 8
+
+
+def _after_the_items(roles: list[ColumnRole], columns: list[list[str]], first: int) -> list[ColumnRole]:
+    """The columns right of a catalog's 子项 that neither header nor content named: the first that
+    describes each item (its texts vary, and are longer) is its content; the first of a few short
+    values repeated down the rows is whom the item serves."""
+    out = list(roles)
+    for k in range(first, len(columns)):
+        filled = [t.strip() for t in columns[k] if t and t.strip()]
+        if out[k].field or len(filled) < 4:
+            continue
+        distinct = len(set(filled)) / len(filled)
+        length = sum(len(t) for t in filled) / len(filled)
+        if distinct >= _CONTENT_DISTINCT and length >= _CONTENT_LENGTH and "content" not in {r.field for r in out}:
+            out[k] = ColumnRole("content", f"content: descriptions of the items ({distinct:.0%} distinct)",
+                                out[k].header, distinct)
+        elif distinct < _TARGET_DISTINCT and max(len(t) for t in filled) <= _TARGET_LENGTH \
+                and "target" not in {r.field for r in out}:
+            out[k] = ColumnRole("target", f"content: a few short values repeated ({distinct:.0%} distinct)",
+                                out[k].header, 1 - distinct)
+    return out
 
 
 def _first_data_row(rows: list[Row]) -> int:

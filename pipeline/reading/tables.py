@@ -12,6 +12,9 @@ Steps, in order:
    and emit bundles, scenarios and mentions. A bundle list without bundle columns is one
    bundle named in the document's title (``…入职“一件事”事项清单``).
 4. ``read_speedup_rows`` / ``read_hotlist_rows`` / ``read_catalog_rows``.
+5. ``split_names_run_together``: a bundle's mention that is catalog names end to end (a wrapped
+   cell's full line joined to the item below it) becomes one mention per name; two mentions of
+   one cell that are a catalog name only together (a wrapped line left unjoined) become one.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.core.i18n import t
 from normalizers.repair_text import repair
 from normalizers.split_mentions import parse_item, split_cell
+from normalizers.split_run_on import is_known_name, split_run_on
 from pipeline.core.records import Bundle, CatalogEntry, Mention, Row, Scenario
 from pipeline.reading.layout import ReadingContext, TableLayout, bundle_from_title, read_layout
 
@@ -70,8 +74,59 @@ def read_table(rows: list[Row], context: ReadingContext | None = None) -> TableR
     else:
         {"bundle": _read_bundle_rows, "speedup": _read_speedup_rows,
          "hotlist": _read_hotlist_rows, "catalog": _read_catalog_rows}[layout.kind](data, result)
+    if context.index is not None:
+        result.mentions = split_names_run_together(result.mentions, context.index, rows)
     _carry_ocr_confidence(rows, result)
     return result
+
+
+def split_names_run_together(mentions: list[Mention], index, rows: list[Row] = ()) -> list[Mention]:
+    """A bundle's mention that runs catalog names together (a wrapped cell whose line filled its
+    width, joined to the item below: ``normalizers.split_run_on``) becomes one mention per name; the
+    mentions after it in its scenario move up in sequence. Then two mentions of one cell that are
+    one name only together are joined (``_join_broken_names``). ``rows``: the table's rows, whose
+    cells the joined mentions' printed text is taken from."""
+    out: list[Mention] = []
+    shift: dict[tuple, int] = {}
+    for m in mentions:
+        group = (m.where.file, m.where.table, m.list_kind, m.bundle_no, m.scenario_code)
+        seq = m.seq + shift.get(group, 0)
+        lead = len(m.printed) - len(m.text)
+        parts = split_run_on(m.text, index) if m.list_kind == "bundle" and m.printed.endswith(m.text) else []
+        if not parts:
+            out.append(replace(m, seq=seq) if seq != m.seq else m)
+            continue
+        for k, (a, b) in enumerate(parts):
+            first = 0 if k == 0 else lead + a   # the list marker or code printed before the text stays with the first
+            out.append(replace(m, seq=seq + k, printed=m.printed[first:lead + b], text=m.text[a:b],
+                               start=m.start + first, end=m.start + lead + b,
+                               printed_codes=m.printed_codes if k == 0 else ()))
+        shift[group] = shift.get(group, 0) + len(parts) - 1
+    cells = {(r.where.row, c): text for r in rows for c, text in enumerate(r.cells, 1)}
+    return _join_broken_names(out, index, cells)
+
+
+def _join_broken_names(mentions: list[Mention], index, cells: dict) -> list[Mention]:
+    """Two mentions of one cell, one after the other, that are no catalog name alone but one
+    together ("存档人员党员组织关" + "系的接转": a wrapped line the copy did not join) are one
+    mention; the mentions after them in their scenario move down in sequence."""
+    out: list[Mention] = []
+    shift: dict[tuple, int] = {}
+    for m in mentions:
+        group = (m.where.file, m.where.table, m.list_kind, m.bundle_no, m.scenario_code)
+        m = replace(m, seq=m.seq - shift.get(group, 0)) if shift.get(group) else m
+        prev = out[-1] if out else None
+        if prev is not None and m.list_kind == "bundle" and prev.where == m.where and prev.role == m.role \
+                and (prev.bundle_no, prev.scenario_code) == (m.bundle_no, m.scenario_code) and not m.printed_codes \
+                and not is_known_name(m.text, index) and not is_known_name(prev.text, index) \
+                and is_known_name(prev.text + m.text, index):
+            cell = cells.get((m.where.row, m.where.cell)) or ""
+            printed = cell[prev.start:m.end] if cell[prev.start:m.end].endswith(m.printed) else prev.printed + m.printed
+            out[-1] = replace(prev, text=prev.text + m.text, printed=printed, end=m.end)
+            shift[group] = shift.get(group, 0) + 1
+            continue
+        out.append(m)
+    return out
 
 
 def _carry_ocr_confidence(rows: list[Row], result: TableResult) -> None:

@@ -61,7 +61,7 @@ OUTCOMES: dict[str, tuple[str, str, str, Path | None]] = {
     "table with no recognisable header": ("warning", "", r"no_header\.txt, table 1, row 1, line 1: header words this "
                                                              r"tool does not know \(列3 \| 列4 \| 列5 \| 列6 \| 列7\): their "
                                                              r"columns were read from their content \(category, main, "
-                                                             r"sub, \?, \?\) — .*raw/catalog/header_words\.tsv",
+                                                             r"sub, content, target\) — .*raw/catalog/header_words\.tsv",
                                           None),
     "list with duplicated rows": ("warning", "", r"duplicated_rows\.txt, table 1, row 7, line \d+: repeats row 2 cell "
                                                  r"for cell; both were kept", None),

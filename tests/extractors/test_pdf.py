@@ -135,6 +135,24 @@ def test_a_line_opening_with_the_next_list_number_run_into_a_code_starts_a_new_i
                                             "113.4.1档案的接收和转递（流动人员）（承办：人才交流股）")
 
 
+def test_a_line_opening_with_the_next_list_number_run_into_a_name_starts_a_new_item():
+    """Seed 001's bundle 6 without ruling lines (tests/variants/make_layouts.py, pdf_unruled_wraps): after
+    "111.3.1…" the item 12 has no code and the font drops the space after its number, "12养老保险…":
+    a new item, although the line above filled its room. Below 11 a number before a name is no label."""
+    from extractors.pdf_lines import Cell, Line, lines_to_text
+
+    def line(text, x1, top):
+        return Line(text, 0.0, x1, top, [(i * 10.0, i * 10.0 + 10.0) for i in range(len(text))])
+
+    cell = Cell(0.0, 200.0, [line("⑩1.1.5职工参保登记（承办：社保中心参保登记股）", 180.0, 0.0),
+                             line("111.3.1缴费人员增减申报（承办：社保中心参保登记股）", 199.0, 12.0),
+                             line("12养老保险关系转移接续", 120.0, 24.0)])
+    assert lines_to_text(cell, pad=1.0) == ("⑩1.1.5职工参保登记（承办：社保中心参保登记股）\n"
+                                            "111.3.1缴费人员增减申报（承办：社保中心参保登记股）\n12养老保险关系转移接续")
+    cell = Cell(0.0, 200.0, [line("3.自受理材料起", 199.0, 0.0), line("4个工作日内办结", 120.0, 12.0)])
+    assert lines_to_text(cell, pad=1.0) == "3.自受理材料起4个工作日内办结"
+
+
 def _printed(text: str, x0: float, top: float, width: float = 10.0):
     from extractors.pdf_lines import Line
     boxes = [(x0 + i * width, x0 + (i + 1) * width) for i in range(len(text))]

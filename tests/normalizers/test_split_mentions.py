@@ -162,6 +162,25 @@ def test_split_cell_spans_index_the_cell_as_printed(cell, seed, bundle_no, role,
     assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
 
 
+def test_the_next_marker_after_a_bracket_left_open_starts_the_next_item(golds):
+    """Seed 001's bundle 8 as a one-row-per-line export prints it (tests/variants/make_layouts.py, the
+    tune family column_order): its item (3) opens a bracket it never closes, so the "；" before (4)
+    stands inside it; the marker (4), next in turn, still starts an item."""
+    cell = ("（1）工伤备案登记（含用人单位办理工伤登记；变更工伤登记）（承办：社保股、社保中心工伤失业保险股、社保中心参保登记股）；"
+            "（2）工伤医疗费用申报（含工伤医疗（康复）费用申报；住院伙食补助费申领；异地工伤就医报告；统筹地区以外交通、食宿费申领）"
+            "（承办：社保中心工伤失业保险股）；（3）一次性及长期待遇申领（含一次性工亡补助金（含生活困难，预支50%确认、丧葬补助金申领；"
+            "供养亲属抚恤金申领）（承办：社保中心工伤失业保险股）；（4）1.2.4工伤保险待遇发放账户维护申请（承办：社保中心工伤失业保险股）")
+    got = [[name_key(repair(parse_item(span.text).text)) for span in group] for group in split_cell(cell)]
+    assert got == _gold_groups(golds[BAIYIN.replace(".txt", ".json")], "8", "item", [""])
+
+
+def test_a_nested_list_in_balanced_brackets_stays_one_item():
+    """"（含1.…；2.…）" closes its bracket: its numbers are the parts of one item, not the list's."""
+    cell = "1.养老保险关系转移接续（含1.城镇职工基本养老保险关系转移接续申请；2.军地养老保险关系转移接续申请）；2.就业登记"
+    assert [[span.text for span in group] for group in split_cell(cell)] == [
+        ["1.养老保险关系转移接续（含1.城镇职工基本养老保险关系转移接续申请；2.军地养老保险关系转移接续申请）", "2.就业登记"]]
+
+
 def test_the_seed_list_on_one_line_numbered_with_a_space_gives_the_gold_group(golds):
     """Seed 001's list as a one-row-per-line export prints it: each item after its number and a
     space, on one line (the unit lines the seed prints on their own dropped, its circled numbers

@@ -72,6 +72,10 @@ HALF = {
     # web pages one visual line per line with page numbers and repeated headers; DOCX tables that
     # continue on a next page without a header, starting mid-bundle
     "pdf_unruled_wraps": "tune", "viewer_copy": "tune", "docx_continued": "tune",
+    # added at the third tuning stage (issue 13, session s22), from the issue's text ("the header row
+    # may … be missing …: infer columns from content when there is none"; catalog-shaped lists keep
+    # catalog_rows): catalog lists printed without any header row, as text, DOCX and ruled PDF
+    "catalog_headerless": "tune",
     "header_synonyms": "held", "extra_columns": "held", "one_row_per_bundle": "held", "missing_header": "held",
     "traditional": "held", "tsv_rows": "held", "web_copy": "held", "line_endings": "held",
     "docx_plain": "held", "pdf_unruled": "held",
@@ -1255,6 +1259,19 @@ def fam_docx_continued(src):
             Spec(src, "docx_continued", 2, "docx without merges, text repeated in every row, header synonyms, "
                  "continued under a 续表 line without a header", fmt="docx", header="mid_bundle",
                  merge="repeat", cols=_synonyms(src, 6), opts={"cont_label": "续表"})]
+
+
+def fam_catalog_headerless(src):
+    """Added at the third tuning stage: a service catalog (业务分类/主项/子项/办理内容/服务对象) printed
+    with no header row at all; the reader must tell its columns from their content alone."""
+    if src.kind != "catalog":
+        return []
+    return [Spec(src, "catalog_headerless", 0, "catalog without a header row, tab-separated rows", fmt="tsv",
+                 header="none"),
+            Spec(src, "catalog_headerless", 1, "catalog without a header row, docx, merged 业务分类/主项 cells",
+                 fmt="docx", header="none"),
+            Spec(src, "catalog_headerless", 2, "catalog without a header row, ruled pdf, merged cells printed once",
+                 fmt="pdf", header="none")]
 
 
 FAMILIES = {name[4:]: fn for name, fn in globals().items() if name.startswith("fam_")}

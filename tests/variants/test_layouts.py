@@ -1,8 +1,8 @@
 """The layout reader on the generated layouts of the seeds' lists: floors per half.
 
 The floors guard what was measured (``python -m pipeline.bench layouts``); the tuning half was
-tuned on, the held-back half never was, and its floors sit below the issue's targets where the
-reader does not reach them yet (web copies, PDFs without ruling lines: see the issue note).
+tuned on, the held-back half never was; its floors are the issue's targets, which the third
+stage's single held measurement met (web copies still lowest: see the issue note).
 """
 from __future__ import annotations
 
@@ -42,9 +42,11 @@ def test_the_halves_are_split_by_family(result):
     # tune: measured 0.942 / 0.944 / 0.990 with the families added at the second tuning stage
     # (pdf_unruled_wraps, viewer_copy, docx_continued; viewer_copy is read poorly: see the issue note),
     # then 0.960 / 0.970 / 0.999 once wrapped cell streams were rejoined and their guesses flagged;
-    # held: from the single held measurement of that stage, 0.965 / 0.979 / 0.999
-    ("tune", 0.955, 0.965, 0.997, 0),
-    ("held", 0.96, 0.975, 0.995, 0),
+    # third stage (session s22, family catalog_headerless added): 0.986 / 0.986 / 1.000;
+    # held: from the single held measurement of the third stage, 0.983 / 0.989 / 1.000 (the second
+    # stage's 0.965 / 0.979 / 0.999): the issue's targets are the floors
+    ("tune", 0.98, 0.98, 0.998, 0),
+    ("held", 0.98, 0.97, 0.995, 0),
 ])
 def test_floors(result, half, recovered, f1, unflagged, refused):
     g = _half(result, half)

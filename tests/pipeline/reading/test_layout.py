@@ -50,8 +50,33 @@ def test_without_a_header_row_a_catalog_is_told_by_its_hierarchy(catalog):
     rows = next(t for t in seed_tables("004") if len(t) > 50)[1:]
     layout = read_layout(rows, _context(catalog))
     assert layout.header_rows == () and layout.kind == "catalog"
-    assert layout.fields[:4] == ["no", "category", "main", "sub"]
+    assert layout.fields == ["no", "category", "main", "sub", "content", "target"]
     assert "repeat" in layout.columns[2].how
+    assert "descriptions" in layout.columns[4].how and "few short values" in layout.columns[5].how
+
+
+def test_without_a_header_row_a_catalog_with_merged_cells_is_told_by_its_hierarchy(catalog):
+    """Seed 004's catalog as a Word table without a header row (tests/variants/make_layouts.py, the tune
+    family catalog_headerless): 业务分类 and 主项 are merged cells, printed once over their rows, so
+    the empty cells below a name are that name going on."""
+    from pathlib import Path
+    import json, tempfile
+
+    from extractors.docx import extract_rows
+    from tests.conftest import GOLD
+    from tests.variants import make_layouts as ml
+    if not GOLD.exists():
+        pytest.skip(f"gold labels not found at {GOLD}")
+    golds = {p.name[:3]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
+    src = next(s for s in ml.SOURCES if s.list_id == "004-catalog")
+    spec = ml.FAMILIES["catalog_headerless"](src)[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        name, _, write = ml.realize(spec, golds)
+        write(Path(tmp) / name)
+        rows = [r for r in extract_rows(Path(tmp) / name, name) if r.where.table == 1]
+    layout = read_layout(rows, _context(catalog))
+    assert layout.header_rows == () and layout.kind == "catalog"
+    assert layout.fields == ["no", "category", "main", "sub", "content", "target"]
 
 
 def test_an_unknown_header_word_is_decided_by_content_and_a_known_one_by_its_word(catalog):

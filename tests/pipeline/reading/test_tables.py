@@ -162,3 +162,47 @@ def test_a_mention_read_by_ocr_takes_the_confidence_of_its_own_line_not_its_cell
     assert all(m.ocr_confidence == 0.99 for m in off)
     without = read_table([replace(r, confidences=tuple(0.9 for _ in r.cells)) for r in rows], _context("000"))
     assert {m.ocr_confidence for m in without.mentions} == {0.9}, "no lines known: the cell's confidence"
+
+
+def test_names_a_wrapped_export_ran_together_are_items_again_in_sequence(catalog, tmp_path):
+    """Seed 002 as a whitespace-aligned export with wrapped cells (tests/variants/make_layouts.py, the
+    tune family whitespace_aligned): 职工提前退休（退职）申请 fills its column, the next lines were
+    joined to it. Read with the catalog, scenario 7-3 has the gold's items, their offsets in the cell,
+    and sequence numbers 1, 2, 3 … in order."""
+    import json
+
+    from extractors.txt import lines_to_rows
+    from tests.conftest import GOLD
+    from tests.variants import make_layouts as ml
+    if not GOLD.exists():
+        pytest.skip(f"gold labels not found at {GOLD}")
+    golds = {p.name[:3]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
+    src = next(s for s in ml.SOURCES if s.list_id == "002-bundle")
+    spec = ml._marker_variety(ml.FAMILIES["whitespace_aligned"](src)[0])
+    name, gold, write = ml.realize(spec, golds)
+    write(tmp_path / name)
+    rows = [r for r in lines_to_rows((tmp_path / name).read_text(encoding="utf-8").splitlines(), name,
+                                     headers=catalog.headers) if r.where.table == 1]
+    mentions = read_table(rows, ReadingContext(catalog.headers, catalog.index)).mentions
+    got = [m for m in mentions if m.scenario_code == "7-3"]
+    want = [it["text"] for b in gold["bundles"] for s in b["scenarios"] if s["code"] == "7-3" for it in s["items"]]
+    assert [m.text for m in got] == want
+    assert [m.seq for m in got] == list(range(got[0].seq, got[0].seq + len(got)))
+    cells = {(r.where.row, c): text for r in rows for c, text in enumerate(r.cells, 1)}
+    assert all(cells[(m.where.row, m.where.cell)][m.start:m.end] == m.printed for m in got)
+
+
+def test_a_name_a_wrapped_copy_left_in_two_lines_is_one_item_again(catalog):
+    """A PDF viewer's copy cut 存档人员党员组织关系的接转 (seed 000, 1-2) where the page wrapped it and
+    its reader did not join the lines: neither line is a name, the two together are one."""
+    def row(n, *cells):
+        return Row(Provenance("x.txt", table=1, row=n), cells)
+    rows = [row(1, "序号", "主题名称", "具体场景", "必做事项", "情形事项"),
+            row(2, "1", "企业招用员工", "1-2企业招用流动人员", "职工参保登记\n缴费人员增减申报",
+                "档案的接收和转递（流动人员）\n存档人员党员组织关\n系的接转")]
+    mentions = read_table(rows, ReadingContext(catalog.headers, catalog.index)).mentions
+    assert [(m.role, m.text, m.seq) for m in mentions] == [
+        ("required", "职工参保登记", 1), ("required", "缴费人员增减申报", 2),
+        ("situational", "档案的接收和转递（流动人员）", 3), ("situational", "存档人员党员组织关系的接转", 4)]
+    cell = rows[1].cells[4]
+    assert cell[mentions[-1].start:mentions[-1].end] == mentions[-1].printed == "存档人员党员组织关\n系的接转"

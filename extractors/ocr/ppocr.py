@@ -65,7 +65,8 @@ def line_crops(image: np.ndarray, boxes: list, dpi: int) -> dict[int, np.ndarray
 # Share of a line box's height added as white above and below its crop. The recogniser scales a crop to 48 px
 # high and its work grows with the width that gives: measured on two pages each of three scans of the tuning
 # half (767 lines), 0.125 (the text at 0.8 of its size) took 19% less CPU time and changed 7 readings (circled
-# numbers, which Tesseract reads, and punctuation widths); 0.2 (0.7) 29% less and changed 9.
+# numbers, which Tesseract reads, and punctuation widths); 0.2 (0.7) 29% less and changed 9. On the whole tuning
+# half 0.2 lost an item at 150 dpi and its CPU time was not told from 0.125's (3.09 s/page either way, load 5-6).
 MARGIN = 0.125
 
 

@@ -246,8 +246,11 @@ def test_items_found_in_scanned_prose_carry_their_line_confidence(catalog):
     ([(0, 10, 30, 40), (20, 10, 50, 40)], [(22, 10, 48, 40)], 1),
     ([(10, 10, 11, 36), (50, 0, 68, 40)], [(20, 20, 26, 36), (50, 0, 68, 40)], 2),
     ([(10, 10, 11, 36), (50, 0, 68, 40)], [(50, 0, 68, 40)], 1),
+    ([(10, 60, 40, 86), (50, 60, 80, 95)], [(12, 62, 38, 80)], 1),
+    ([(-4, -6, 30, 20)], [(0, 0, 20, 10)], 1),
 ], ids=["a digit whose loose box the next one overlaps but for a sliver", "a quote read on blank paper",
-        "a semicolon squeezed to a 1 px box", "a 1 px box with nothing after it"])
+        "a semicolon squeezed to a 1 px box", "a 1 px box with nothing after it",
+        "boxes stretched past the page's bottom edge", "a box past the top left corner"])
 def test_characters_read_on_blank_paper_go_and_loosely_boxed_ones_stay(boxes, ink, kept):
     import numpy as np
 

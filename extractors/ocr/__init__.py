@@ -3,8 +3,9 @@
 ``read_scan`` is the reader (its docstring lists the steps); ``image`` finds ruling lines and
 cells, ``chars`` turns Tesseract's characters into printed lines, ``marks`` restores list
 markers, ``reread`` reads unsure cells and lines again, ``ppocr`` reads every cell line with
-PP-OCR (rapidocr-onnxruntime) where it is installed and ``fuse`` makes one reading of the two,
-with its confidence. Importing this package fails with ImportError when the OCR extra (OpenCV)
+PP-OCR (rapidocr-onnxruntime) where it is installed, ``lead`` says which parts of those lines
+Tesseract reads too (the leads, and what PP-OCR was unsure of) and ``fuse`` makes one reading
+of the two, with its confidence. Importing this package fails with ImportError when the OCR extra (OpenCV)
 is missing; without rapidocr-onnxruntime, Tesseract reads alone.
 """
 from __future__ import annotations

@@ -91,11 +91,14 @@ def drop_chars_without_ink(chars: list[OcrChar], image: np.ndarray) -> list[OcrC
     When that part is a sliver (under ``OWN_SHARE`` of the box), the whole box is looked at:
     chi_sim's boxes of digits and full stops are loose, the "3" of "3.3.2" got a box that
     the "." after it overlapped but for 4 px of white, and the digit was dropped. A box
-    squeezed to a sliver is looked at up to the next character."""
+    squeezed to a sliver is looked at up to the next character. A box reaching past the page's
+    edge (chi_sim stretches boxes) is looked at on the page."""
     ink = cv2.integral((image < 128).astype(np.uint8))
+    height, width = image.shape[:2]
     out = []
     for k, ch in enumerate(chars):
         x0, y0, x1, y1 = ch.box
+        x0, x1, y0, y1 = max(0, x0), min(width, x1), max(0, y0), min(height, y1)
         following = chars[k + 1] if k + 1 < len(chars) and chars[k + 1].line == ch.line else None
         if following is not None and x0 < following.box[0] < x1 and following.box[0] - x0 >= OWN_SHARE * (x1 - x0):
             x1 = following.box[0]

@@ -9,7 +9,8 @@ Steps, in order (used by `extractors.ocr.read_scan.chars_to_tables` when PP-OCR 
    against 98.5%, TOOLCHAIN.md). The confidence combines both engines' scores with their
    agreement: the bodies' similarity and whether the leads give the same digits. Marks PP-OCR
    read before the code Tesseract read (what is left of a ring: "d01.1.5…") go, and the line
-   is unsure.
+   is unsure. A line PP-OCR read surely is read by Tesseract only at its lead
+   (`extractors.ocr.lead`): then its confidence is PP-OCR's score with the leads' check.
 3. ``check_list_numbers``: the domain's own check inside a cell: list numbers run 1, 2, 3 (and
    circled ①②③); a line whose number breaks the run, or a cell whose numbers repeat, gets at
    most ``BROKEN_SEQUENCE``.
@@ -67,18 +68,31 @@ def _same(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100
 
 
-def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float) -> Fused:
+def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float, whole: bool = True) -> Fused:
     """One line read by both engines (either text may be ""), see step 2.
+
+    ``whole``: False when Tesseract read only the line's lead, or nothing of it (PP-OCR read the line
+    surely: `extractors.ocr.lead`): the words are PP-OCR's and so is the confidence, with the check of
+    the leads (a lead PP-OCR read that Tesseract did not confirm is unsure); what Tesseract read past
+    the lead is a sliver of the next character and goes.
 
     >>> fuse_line("①1.10.1社会保摩卡申领", 0.9, "51.10.1社会保障卡申领", 0.99).text
     '①1.10.1社会保障卡申领'
+    >>> fuse_line("①1.10.1", 0.9, "51.10.1社会保障卡申领", 0.99, whole=False)
+    Fused(text='①1.10.1社会保障卡申领', confidence=0.99, engine='ppocr+tesseract')
     """
-    tesseract, ppocr = tesseract.strip(), ppocr.strip()
+    tesseract, ppocr = _ones(tesseract.strip()), ppocr.strip()
+    if not whole:
+        tesseract = split_lead(tesseract)[0].strip()
     ppocr, junk = _drop_junk_before_lead(split_lead(tesseract)[0], ppocr)
     if not ppocr:
         return Fused(tesseract, min(tess_conf, ALONE), "tesseract")
-    if not tesseract:
+    if not tesseract and whole:
         return Fused(ppocr, min(pp_score, ALONE), "ppocr")
+    if not tesseract:
+        unconfirmed = bool(_digits(split_lead(ppocr)[0]))
+        return Fused(ppocr, min(round(min(pp_score, LEAD_DISAGREES) if unconfirmed else pp_score, 3), SUREST),
+                     "ppocr")
     t_lead, t_body = split_lead(tesseract)
     p_lead, p_body = split_lead(ppocr)
     t_digits, p_digits = _digits(t_lead), _digits(p_lead)
@@ -101,9 +115,9 @@ def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float) -> 
         lead = p_lead
         leads_agree = not p_digits
     body = p_body if p_body.strip() else t_body
-    agreement = _same(t_body, p_body)
+    agreement = _same(t_body, p_body) if whole else 1.0
     confidence = pp_score * agreement ** 2
-    if agreement == 1.0:
+    if agreement == 1.0 and whole:
         confidence = max(confidence, tess_conf)
     if not leads_agree:
         confidence = min(confidence, LEAD_DISAGREES)
@@ -114,6 +128,21 @@ def fuse_line(tesseract: str, tess_conf: float, ppocr: str, pp_score: float) -> 
         engine = "tesseract"
     sep = " " if lead and body and lead[-1].isdigit() and body[0].isdigit() else ""
     return Fused(lead + sep + body, min(round(confidence, 3), SUREST), engine)
+
+
+# chi_sim reads the 1 of a code as I, l or | ("7-I正常退休" for "7-1 正常退休", tune half, stamp_300dpi): after a
+# digit and the dot or dash of a code, at a line's start, such a letter is the digit
+_ONE_AS_LETTER = re.compile(r"^([\s\u2460-\u2473]*(?:\d+\s*[.．\-－]\s*)+)[Il|](?=[\s\d.．\-－]|[\u3400-\u9fff])")
+
+
+def _ones(text: str) -> str:
+    """``text`` with the letters of its lead that stand for 1 made 1 (see ``_ONE_AS_LETTER``)."""
+    for _ in range(3):
+        fixed = _ONE_AS_LETTER.sub(lambda m: m.group(1) + "1", text, count=1)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 def _drop_junk_before_lead(t_lead: str, ppocr: str) -> tuple[str, bool]:

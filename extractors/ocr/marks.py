@@ -22,13 +22,15 @@ __all__ = ["mark_circled_number", "restore_list_dot", "number_circles"]
 _RING = "\u2460"   # ①; numbered in reading order per cell by number_circles
 
 
-def mark_circled_number(group: list[OcrChar], image: np.ndarray) -> list[OcrChar]:
-    """A line starting with a circled number: the characters Tesseract read in its ring become ①."""
+def mark_circled_number(group: list[OcrChar], image: np.ndarray, height: int | None = None) -> list[OcrChar]:
+    """A line starting with a circled number: the characters Tesseract read in its ring become ①.
+    ``height``: the line's, when the characters are not the whole line (Tesseract read only its lead:
+    digits and full stops are lower than the line)."""
     top, bottom = min(c.box[1] for c in group), max(c.box[3] for c in group)
     h = int(statistics.median(c.box[3] - c.box[1] for c in group))
     # chi_sim stretches some boxes to 1.5 line heights ("档案…(流动人员)"): then the median overstates the
     # line and a ring of one line height looked too small; the box read in the ring is the better measure
-    h = min(h, max(group[0].box[3] - group[0].box[1], int(RING_LINE_SHARE * h)))
+    h = min(h, max(group[0].box[3] - group[0].box[1], int(RING_LINE_SHARE * h))) if height is None else height
     x0 = group[0].box[0]
     ring = find_ring(image, (x0 - h // 4, top - h // 4, x0 + h + h // 4, bottom + h // 4), 0.7 * h)
     if ring is None:

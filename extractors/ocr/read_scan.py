@@ -3,18 +3,24 @@
 Steps, in order:
 1. ``page_to_image`` (in `extractors.ocr.image`): render, binarize, deskew, find the ruling
    lines and the cells of every table, blank the lines.
-2. ``page_boxes`` and ``stack_boxes`` (every printed line of every cell, and every text band,
-   one under the other), ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the
-   stacked page once and gives every character with its box, its word and the word's
-   confidence (hOCR with character boxes): one call per page, not per cell or line;
-   ``unstack_chars`` puts them back on the page. ``reread_number_cells``: the misread cells
-   of a number column (序号) are read again, digits only, in one more call (`extractors.ocr.reread`).
+2. ``page_boxes`` (every printed line of every cell, and every text band); with PP-OCR,
+   ``read_lines`` (`extractors.ocr.ppocr`) reads every cell line first and ``tesseract_parts``
+   (`extractors.ocr.lead`) says what Tesseract is to read: the leads (markers, circled
+   numbers, 序号, codes) of the lines PP-OCR read surely, the whole of the others and the text
+   outside tables; without PP-OCR, all of it. ``stack_boxes`` puts those parts one under the
+   other and ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the stack once and
+   gives every character with its box, its word and the word's confidence (hOCR with
+   character boxes): one call per page, not per cell or line; ``unstack_chars`` puts them
+   back on the page. ``reread_number_cells``: the misread cells of a number column (序号) are
+   read again, digits only, in one more call (`extractors.ocr.reread`).
 3. ``chars_to_tables``: every character goes to the cell it was read in; the characters of
    a cell that Tesseract put on one text line form a printed `Line` (``chars_to_line`` in
    `extractors.ocr.chars`: PDF points, like the born-digital path, so wraps are told from
    paragraph ends the same way). Characters outside tables form text lines; page numbers
    and unreadable specks are dropped. ``mark_circled_number`` and ``restore_list_dot``
    (`extractors.ocr.marks`) put back the ①②… and the full stops of "2." that Tesseract missed.
+   A line PP-OCR read is fused with Tesseract's reading of it (`extractors.ocr.fuse`); one
+   Tesseract read only the lead of, or none of, stands where its ink does.
 4. ``drop_misread_headers``: a header printed again at a page top goes even when read with
    slips; then ``stitch_page_breaks``, ``drop_repeated_headers``, ``fill_merged``, reused from
    `extractors.pdf` (a table going on over a page break is one table, its repeated header
@@ -45,6 +51,7 @@ from extractors.ocr.chars import (
     drop_chars_without_ink,
     drop_speck_words,
     has_text,
+    is_wide,
     parse_hocr,
     unstack_chars,
 )
@@ -65,9 +72,11 @@ from extractors.ocr.image import (
 from extractors.ocr.fuse import BROKEN_SEQUENCE, check_list_numbers, fuse_line
 from extractors.ocr.marks import mark_circled_number, number_circles, restore_list_dot
 from extractors.engines import available_engines, tesseract_available
+from extractors.ocr.lead import tesseract_parts
 from extractors.ocr.ppocr import line_crops, make_engine, read_lines
 from extractors.ocr.reread import (
     block_index,
+    cell_texts,
     find_number_columns,
     number_column_cells,
     renumber,
@@ -221,27 +230,44 @@ def read_page(page, page_no: int, settings: OcrSettings, rel: str, engine=None) 
     ``Line.engine``). ``engine``: a PP-OCR engine (`extractors.ocr.ppocr.make_engine`) or None."""
     clean, tables = page_to_image(page, settings)
     boxes = page_boxes(clean, tables, settings.dpi)
-    stack, blocks = stack_boxes(clean, boxes, tables, settings.dpi)
     where = f"{rel}, page {page_no}"
+    pp, partial, texts = None, set(), None
+    parts = boxes
+    if engine is not None:   # PP-OCR reads the words, Tesseract the leads and what PP-OCR was unsure of
+        pp = read_lines(engine, line_crops(clean, boxes, settings.dpi))
+        parts, partial = tesseract_parts(clean, boxes, pp, settings.dpi)
+    stack, blocks = stack_boxes(clean, parts, tables, settings.dpi)
     chars = unstack_chars(read_page_chars(stack, settings, where), blocks)
-    chars = reread_number_cells(chars, clean, boxes, tables, settings, where)
-    pp = None
-    if engine is not None:   # PP-OCR reads the words; Tesseract's second reading at another scale is not needed
-        numbers = number_column_cells(chars, boxes)
-        crops = line_crops(clean, [b if b[4] not in numbers else (*b[:4], None) for b in boxes], settings.dpi)
-        pp = read_lines(engine, crops)
+    if pp is not None:   # a cell Tesseract read part of: PP-OCR's text tells whether it is a number
+        texts = _cell_texts(chars, boxes, pp, partial)
+    chars = reread_number_cells(chars, clean, boxes, tables, settings, where, texts)
+    if pp is not None:   # the 序号 are Tesseract's digits; its second reading at another scale is not needed
+        numbers = number_column_cells(chars, boxes, _cell_texts(chars, boxes, pp, partial))
+        pp = {k: line for k, line in pp.items() if boxes[k][4] not in numbers}
     else:
         chars = reread_unsure_lines(clean, chars, boxes, tables, settings.dpi, settings.scale_for(scan_dpi(page)),
                                     lambda stack: read_page_chars(stack, settings, where))
     chars = drop_chars_without_ink(chars, clean)
-    return chars_to_tables(chars, tables, page_no, settings, clean, pp, boxes)
+    return chars_to_tables(chars, tables, page_no, settings, clean, pp, boxes, partial)
+
+
+def _cell_texts(chars: list[OcrChar], boxes: list, pp: dict, partial: set[int]) -> dict[tuple, str]:
+    """(table, cell) -> its text as Tesseract read it, or as PP-OCR did where Tesseract read only part of a line."""
+    texts = cell_texts(chars)
+    cells = {boxes[k][4] for k in partial}
+    for cell in cells:
+        texts[cell] = ""
+    for k, box in enumerate(boxes):
+        if box[4] in cells and k in pp:
+            texts[box[4]] += pp[k].text
+    return texts
 
 
 def reread_number_cells(chars: list[OcrChar], image: np.ndarray, boxes: list, tables: list[GridTable],
-                        settings: OcrSettings, where: str) -> list[OcrChar]:
+                        settings: OcrSettings, where: str, texts: dict | None = None) -> list[OcrChar]:
     """The cells of number columns read again as digits (`extractors.ocr.reread`); their new
-    characters replace the first reading's."""
-    again = find_number_columns(chars, boxes)
+    characters replace the first reading's. ``texts``: the cells' texts, when not all Tesseract's."""
+    again = find_number_columns(chars, boxes, texts)
     if not again:
         return chars
     try:
@@ -290,11 +316,13 @@ def read_page_chars(image, settings: OcrSettings, where: str, options: tuple[str
 def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, settings: OcrSettings,
                     image: np.ndarray | None = None,
                     pp: dict[int, tuple[str, float]] | None = None,
-                    boxes: list | None = None) -> tuple[list[PageTable], list[Line]]:
+                    boxes: list | None = None, partial: set[int] = frozenset()) -> tuple[list[PageTable], list[Line]]:
     """Cells filled with printed lines, and the text lines outside tables (see step 3).
 
     ``pp``: PP-OCR's reading (`extractors.ocr.ppocr.PpLine`) of the line boxes (indices into ``boxes``, from
-    `page_boxes`); a cell line it read is fused with Tesseract's (`extractors.ocr.fuse`)."""
+    `page_boxes`); a cell line it read is fused with Tesseract's (`extractors.ocr.fuse`). ``partial``: the
+    lines Tesseract read only the lead of, or nothing of (`extractors.ocr.lead`): their place on the paper
+    is their ink's."""
     scale = 72 / settings.dpi
     chars = drop_speck_words(chars, DUST_CONFIDENCE)
     groups = _group_lines(chars, grids, pp, boxes)
@@ -302,19 +330,23 @@ def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, 
     outside: list[Line] = []
     for (tab, cell, k), group in groups.items():
         if group and image is not None and tab is not None:
-            group = restore_list_dot(mark_circled_number(group, image), image)
+            height = _ink_height(boxes[k], image) if isinstance(k, int) and k in partial else None
+            group = restore_list_dot(mark_circled_number(group, image, height), image)
         if group:
             line, conf = chars_to_line(group, page_no, scale, settings.space_share)
             engine = "tesseract"
         if pp is not None and isinstance(k, int) and k in pp:
             text, score = pp[k].text, pp[k].score
+            whole = k not in partial
             if not group:
-                line = _line_of_box(boxes[k], image, page_no, scale)
-                conf = 0.0
-            fused = fuse_line(line.text, conf, text, score)
+                line, conf = _line_of_box(boxes[k], image, page_no, scale), 0.0
+            fused = fuse_line(line.text, conf, text, score, whole)
             if not fused.text:
                 continue
-            line = _retext(line, fused.text)
+            if whole:
+                line = _retext(line, fused.text)
+            else:
+                line = _spread(_line_of_box(boxes[k], image, page_no, scale), fused.text)
             conf, engine = fused.confidence, fused.engine
         if tab is None:
             if conf < settings.min_line_confidence or PAGE_NUMBER.match(line.text) or not has_text(line.text):
@@ -370,6 +402,24 @@ def _retext(line: Line, text: str) -> Line:
         return Line(text, line.x0, line.x1, line.top, line.boxes, line.size, line.page)
     step = (line.x1 - line.x0) / max(len(text), 1)
     boxes = [(line.x0 + k * step, line.x0 + (k + 1) * step) for k in range(len(text))]
+    return Line(text, line.x0, line.x1, line.top, boxes, line.size, line.page)
+
+
+def _ink_height(box, image: np.ndarray) -> int | None:
+    """Pixels from the top of a line box's ink to its bottom."""
+    rows = np.nonzero((image[box[1]:box[3], box[0]:box[2]] < 128).any(axis=1))[0]
+    return int(rows[-1] - rows[0] + 1) if len(rows) else None
+
+
+def _spread(line: Line, text: str) -> Line:
+    """The line with ``text`` over its stretch of paper, a character's box wide or half as wide as
+    it is wide or narrow (no engine gave the boxes: PP-OCR read the line, Tesseract at most its lead)."""
+    units = [1.0 if is_wide(ch) else 0.5 for ch in text]
+    step = (line.x1 - line.x0) / max(sum(units), 1e-9)
+    boxes, x = [], line.x0
+    for u in units:
+        boxes.append((x, x + u * step))
+        x += u * step
     return Line(text, line.x0, line.x1, line.top, boxes, line.size, line.page)
 
 

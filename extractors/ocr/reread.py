@@ -23,7 +23,7 @@ import numpy as np
 from extractors.ocr.chars import unstack_chars
 from extractors.ocr.image import Box, GridTable, stack_boxes
 
-__all__ = ["find_number_columns", "number_column_cells", "reread_cells", "renumber", "block_index", "reread_unsure_lines", "NUMBER_SHARE",
+__all__ = ["cell_texts", "find_number_columns", "number_column_cells", "reread_cells", "renumber", "block_index", "reread_unsure_lines", "NUMBER_SHARE",
            "UNSURE_WORD"]
 
 _NUMBER = re.compile(r"\d{1,4}")
@@ -33,16 +33,23 @@ NUMBER_SHARE = 0.5
 _MAX_SHORT = 3       # a misread number is at most this many characters ("21，", "10.", "直")
 
 
-def find_number_columns(chars: list, boxes: list[Box]) -> list[Box]:
-    """The boxes (from `page_boxes`) of the number-column cells worth reading again, see step 1.
-
-    ``chars`` are the first reading's characters (with ``cell``); a cell whose first reading
-    has two or more CJK characters (the header 序号) is never read again.
-    """
+def cell_texts(chars: list) -> dict[tuple, str]:
+    """(table, cell) -> the text of the characters read in it."""
     texts: dict[tuple, str] = {}
     for ch in chars:
         if ch.cell is not None:
             texts[ch.cell] = texts.get(ch.cell, "") + ch.text
+    return texts
+
+
+def find_number_columns(chars: list, boxes: list[Box], texts: dict[tuple, str] | None = None) -> list[Box]:
+    """The boxes (from `page_boxes`) of the number-column cells worth reading again, see step 1.
+
+    ``chars`` are the first reading's characters (with ``cell``); a cell whose first reading
+    has two or more CJK characters (the header 序号) is never read again. ``texts``: the cells'
+    texts instead of ``chars``' (where Tesseract read only the leads of some lines).
+    """
+    texts = cell_texts(chars) if texts is None else texts
     out: list[Box] = []
     for column in _number_columns(texts, boxes):
         out += [box for box in column if not _NUMBER.fullmatch(texts.get(box[4], ""))
@@ -50,13 +57,10 @@ def find_number_columns(chars: list, boxes: list[Box]) -> list[Box]:
     return out
 
 
-def number_column_cells(chars: list, boxes: list[Box]) -> set[tuple]:
+def number_column_cells(chars: list, boxes: list[Box], texts: dict[tuple, str] | None = None) -> set[tuple]:
     """Every (table, cell) of a number column (step 1) but its header: read by Tesseract's digits,
-    not by PP-OCR (`extractors.ocr.fuse`)."""
-    texts: dict[tuple, str] = {}
-    for ch in chars:
-        if ch.cell is not None:
-            texts[ch.cell] = texts.get(ch.cell, "") + ch.text
+    not by PP-OCR (`extractors.ocr.fuse`). ``texts``: as for ``find_number_columns``."""
+    texts = cell_texts(chars) if texts is None else texts
     return {box[4] for column in _number_columns(texts, boxes) for box in column}
 
 

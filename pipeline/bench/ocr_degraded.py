@@ -9,7 +9,9 @@ items recovered, code F1, precision of the codes not flagged for review, flagged
 
 Reported per family, and per group of the held half: scans at 300 dpi, at 200 dpi, phone
 photos; seconds per page (median over files, ``--workers`` files at a time: 2 = both cores
-busy); a calibration table (cell confidence bucket -> share of cells read wrong, against the
+busy), by the clock and in CPU time (the reading process and the Tesseract processes it ran:
+on a machine shared with other work the clock says little, the CPU time what a page costs),
+all files and per group, with the machine's load while it ran; a calibration table (cell confidence bucket -> share of cells read wrong, against the
 born-digital fixture's expected rows); and, with ``--sweep``, the review thresholds
 (`normalizers.match_catalog.OCR_UNSURE`, ``OCR_CHECKED``) tried on the half measured.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import statistics
 import sys
@@ -35,9 +38,10 @@ BUCKETS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 1.01)
 __all__ = ["read_scan_rows", "score_rows", "main"]
 
 
-def read_scan_rows(job: tuple[str, str, str, bool]) -> tuple[list, float, int]:
-    """(rows, seconds, pages) of one scan read with ``engines`` ("auto" or "tesseract"); cached in ``work``
-    (``any_version``: the newest reading kept, whatever code made it)."""
+def read_scan_rows(job: tuple[str, str, str, bool]) -> tuple[list, float, int, float | None]:
+    """(rows, seconds, pages, CPU seconds) of one scan read with ``engines`` ("auto" or "tesseract"); cached in
+    ``work`` (``any_version``: the newest reading kept, whatever code made it). CPU seconds: of this process
+    and of the processes it waited for (Tesseract), None in a reading kept by a bench that did not count them."""
     path, engines, work, any_version = job
     from extractors.ocr.read_scan import OcrSettings, extract_rows
     cached = Path(work) / f"{Path(path).stem}.{engines}.{_reader_version()}.pkl"
@@ -45,16 +49,29 @@ def read_scan_rows(job: tuple[str, str, str, bool]) -> tuple[list, float, int]:
     if any_version and older:
         cached = older[-1]
     if cached.exists():
-        return pickle.loads(cached.read_bytes())
+        kept = pickle.loads(cached.read_bytes())
+        return kept if len(kept) == 4 else (*kept, None)
     import pypdfium2 as pdfium
     doc = pdfium.PdfDocument(path)
     pages = len(doc)
     doc.close()
-    start = time.perf_counter()
+    cpu, start = _cpu_seconds(), time.perf_counter()
     rows = list(extract_rows(Path(path), Path(path).name, OcrSettings(engines=engines)))
-    result = (rows, time.perf_counter() - start, pages)
+    result = (rows, time.perf_counter() - start, pages, _cpu_seconds() - cpu)
     cached.write_bytes(pickle.dumps(result))
     return result
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process (all its threads) and of its children waited for."""
+    import resource
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _median(values: list) -> str:
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values):.2f}" if values else "n/a"
 
 
 def _reader_version() -> str:
@@ -147,13 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     scans = {n: write_family(n, args.work / "scans")[:1 if args.base_only else None] for n in names}
     engines = (["auto"] if ppocr_available() else []) + ([] if args.no_tesseract_only else ["tesseract"])
     jobs = [(str(p), e, str(args.work), args.any_version) for n in names for p, _, _ in scans[n] for e in engines]
+    load_before = os.getloadavg()
     with ProcessPoolExecutor(args.workers) as pool:
         read = dict(zip([(j[0], j[1]) for j in jobs], pool.map(read_scan_rows, jobs)))
+    load_after = os.getloadavg()
     catalog = load_catalog(REPO / "raw" / "catalog")
     golds = load_gold(DEFAULT_GOLD)
     label = {"auto": "PP-OCR + Tesseract", "tesseract": "Tesseract alone"}
     groups: dict[tuple[str, str], Score] = {}
-    speeds: dict[str, list[float]] = {e: [] for e in engines}
+    speeds: dict[tuple[str, str], list[tuple[float, float | None]]] = {}   # (group, engine) -> (s, CPU s) per page
     cells: dict[str, list] = {e: [] for e in engines}
     for n in names:
         fam = FAMILIES[n]
@@ -161,18 +180,23 @@ def main(argv: list[str] | None = None) -> int:
         for e in engines:
             total = Score()
             for path, made_from, fixture in scans[n]:
-                rows, seconds, pages = read[(str(path), e)]
+                rows, seconds, pages, cpu = read[(str(path), e)]
                 total = total + score_rows(rows, path.name, golds[made_from], catalog)
-                speeds[e].append(seconds / pages)
+                speeds.setdefault((group, e), []).append((seconds / pages, None if cpu is None else cpu / pages))
                 cells[e] += _cells(rows, fixture)
             groups[(group, e)] = groups.get((group, e), Score()) + total
             print(f"{fam.half:<5}{n:<22}{group:<9}{label[e]:<20}{_fmt(total)}")
     print()
     for (group, e), s in sorted(groups.items()):
         print(f"{args.half:<5}{group:<9}{label[e]:<20}{_fmt(s)}")
+    print(f"\nseconds/page, median over files ({args.workers} files at a time; load average "
+          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; {os.cpu_count()} cores): clock, CPU")
     for e in engines:
-        print(f"{label[e]:<20} seconds/page, median over files ({args.workers} files at a time): "
-              f"{statistics.median(speeds[e]):.2f} (slowest {max(speeds[e]):.2f})")
+        for group in sorted({g for g, _ in speeds}) + ["all"]:
+            per = [v for (g, e2), vs in speeds.items() if e2 == e and group in (g, "all") for v in vs]
+            if per:
+                print(f"  {label[e]:<20}{group:<9}clock {_median([s for s, _ in per]):>6} (slowest "
+                      f"{max(s for s, _ in per):.2f})  CPU {_median([c for _, c in per]):>6}  ({len(per)} files)")
     for e in engines:
         print(f"\ncalibration ({args.half} half, {label[e]}): cell confidence -> share of cells read wrong")
         for lo, hi in zip(BUCKETS, BUCKETS[1:]):

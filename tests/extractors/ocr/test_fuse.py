@@ -103,3 +103,19 @@ def test_words_before_a_code_are_not_marks():
     from extractors.ocr.fuse import _drop_junk_before_lead
     assert _drop_junk_before_lead("1.1.5", "参保1.1.5职工参保登记") == ("参保1.1.5职工参保登记", False)
     assert _drop_junk_before_lead("", "d01.1.5职工参保登记") == ("d01.1.5职工参保登记", False)
+
+
+@pytest.mark.parametrize("tesseract, ppocr, text, confidence, engine", [
+    ("①1.10.1", "51.10.1社会保障卡申领", "①1.10.1社会保障卡申领", 0.99, "ppocr+tesseract"),
+    ("①1.10.1社", "51.10.1社会保障卡申领", "①1.10.1社会保障卡申领", 0.99, "ppocr+tesseract"),
+    ("2.4.3", "2.4.2就业登记", "2.4.3就业登记", LEAD_DISAGREES, "ppocr+tesseract"),
+    ("", "就业登记", "就业登记", 0.99, "ppocr"),
+    ("", "2.就业登记", "2.就业登记", LEAD_DISAGREES, "ppocr"),
+], ids=["the lead Tesseract read, the words PP-OCR's", "a sliver of the next character goes",
+        "a code read two ways is unsure", "no lead: PP-OCR's own score", "a lead only PP-OCR read is unsure"])
+def test_a_line_tesseract_read_only_the_lead_of_is_as_sure_as_ppocr_and_the_leads_agreement(
+        tesseract, ppocr, text, confidence, engine):
+    """PP-OCR read the line surely (`extractors.ocr.lead`): Tesseract read its lead or nothing; the words are
+    not compared (Tesseract did not read them), the leads are."""
+    fused = fuse_line(tesseract, 0.8, ppocr, 0.99, whole=False)
+    assert (fused.text, fused.confidence, fused.engine) == (text, confidence, engine)

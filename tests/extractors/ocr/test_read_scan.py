@@ -246,8 +246,11 @@ def test_items_found_in_scanned_prose_carry_their_line_confidence(catalog):
     ([(0, 10, 30, 40), (20, 10, 50, 40)], [(22, 10, 48, 40)], 1),
     ([(10, 10, 11, 36), (50, 0, 68, 40)], [(20, 20, 26, 36), (50, 0, 68, 40)], 2),
     ([(10, 10, 11, 36), (50, 0, 68, 40)], [(50, 0, 68, 40)], 1),
+    ([(10, 60, 40, 86), (50, 60, 80, 95)], [(12, 62, 38, 80)], 1),
+    ([(-4, -6, 30, 20)], [(0, 0, 20, 10)], 1),
 ], ids=["a digit whose loose box the next one overlaps but for a sliver", "a quote read on blank paper",
-        "a semicolon squeezed to a 1 px box", "a 1 px box with nothing after it"])
+        "a semicolon squeezed to a 1 px box", "a 1 px box with nothing after it",
+        "boxes stretched past the page's bottom edge", "a box past the top left corner"])
 def test_characters_read_on_blank_paper_go_and_loosely_boxed_ones_stay(boxes, ink, kept):
     import numpy as np
 
@@ -349,7 +352,7 @@ def test_lines_read_one_at_a_time_give_the_wheels_texts_and_each_characters_prob
     crops = line_crops(clean, page_boxes(clean, tables, settings.dpi), settings.dpi)
     engine = make_engine()
     mine = read_lines(engine, crops)
-    wheel, _ = engine.text_rec(list(crops.values()))
+    wheel, _ = engine(list(crops.values()))
     assert len(mine) == len(crops) > 20
     same = sum(_same(m.text, w[0]) == 1.0 for m, w in zip(mine.values(), wheel))
     assert same >= 0.95 * len(crops), [(m.text, w[0]) for m, w in zip(mine.values(), wheel) if m.text != w[0]]
@@ -357,3 +360,38 @@ def test_lines_read_one_at_a_time_give_the_wheels_texts_and_each_characters_prob
         assert len(line.probs) == len(line.text)
         assert line.score == pytest.approx(sum(line.probs) / len(line.probs), abs=1e-3) if line.probs else line.score == 0
         assert all(0 <= p <= 1 for p in line.probs)
+
+
+@needs_tesseract
+@pytest.mark.skipif(not ocr.ppocr_available(), reason="rapidocr-onnxruntime is not installed (pip install '.[ocr]')")
+def test_tesseract_reads_the_leads_of_lines_ppocr_read_surely_and_the_whole_of_the_rest():
+    """Baiyin scan, page 1: Tesseract reads the rings and codes at the starts of the lines ("⑤1.10.1"), the
+    序号 and what PP-OCR was unsure of, not the words PP-OCR read surely: under half of the lines' paper."""
+    import pypdfium2 as pdfium
+    from extractors.ocr.image import page_boxes
+    from extractors.ocr.lead import PP_SURE, tesseract_parts
+    from extractors.ocr.ppocr import line_crops, make_engine, read_lines
+    from extractors.ocr.read_scan import page_to_image
+    settings = ocr.OcrSettings()
+    doc = pdfium.PdfDocument(str(SCANS / "bundle_baiyin_codes_units_landscape.scan300.pdf"))
+    try:
+        clean, tables = page_to_image(doc[0], settings)
+    finally:
+        doc.close()
+    boxes = page_boxes(clean, tables, settings.dpi)
+    pp = read_lines(make_engine(), line_crops(clean, boxes, settings.dpi))
+    parts, partial = tesseract_parts(clean, boxes, pp, settings.dpi)
+    whole = [b for b in parts if b in boxes]
+    leads = {(b[1], b[0], b[4]): b for b in parts if b not in boxes}
+    assert all(b in whole for b in boxes if b[4] is None), "text outside tables: Tesseract's alone"
+    assert all(b in whole for k, b in enumerate(boxes) if k in pp and min(pp[k].probs, default=0) < PP_SURE)
+    assert all(min(pp[k].probs) >= PP_SURE for k in partial)
+    coded = [k for k in partial if pp[k].text[:1].isdigit() or "\u2460" <= pp[k].text[0] <= "\u2473"]
+    assert len(coded) >= 4
+    for k in coded:
+        a, b, c, d, cell = boxes[k]
+        lead = leads[(b, a, cell)]
+        assert a < lead[2] < c and lead[1::2] == (b, d)
+        assert not (clean[b:d, lead[2] - 1] < 128).any(), "the lead's box ends in the white between characters"
+    width = lambda bs: sum((b[2] - b[0]) * (b[3] - b[1]) for b in bs)
+    assert width(parts) < 0.5 * width(boxes)

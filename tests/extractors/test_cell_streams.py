@@ -7,7 +7,6 @@ The tables are the gold content of the seeds, laid out by the layout-variation g
 """
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import pytest
@@ -16,31 +15,23 @@ from extractors.cell_streams import UNSURE_CELL, segment, units_of
 from extractors.txt import lines_to_rows
 from pipeline.core.cell_kinds import column_kind, line_kind
 from pipeline.core.header_words import HeaderVocabulary
-from tests.conftest import GOLD
 from tests.variants import make_layouts as ml
 
 HEADERS = HeaderVocabulary.default()
 SOURCES = {s.list_id: s for s in ml.SOURCES}
 
 
-@pytest.fixture(scope="module")
-def golds():
-    if not GOLD.exists():
-        pytest.skip(f"gold labels not found at {GOLD}")
-    return {p.name[:3]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
-
-
-def _render(spec: ml.Spec, golds: dict, tmp_path) -> tuple[str, str]:
+def _render(spec: ml.Spec, seed_golds: dict, tmp_path) -> tuple[str, str]:
     """(file name, text) of the spec's document."""
-    name, _, write = ml.realize(spec, golds)
+    name, _, write = ml.realize(spec, seed_golds)
     path = tmp_path / name
     write(path)
     return name, path.read_bytes().decode("utf-8")
 
 
-def _table_rows(spec: ml.Spec, golds: dict, tmp_path) -> list:
+def _table_rows(spec: ml.Spec, seed_golds: dict, tmp_path) -> list:
     """The rows of the spec's first table, as the text reader reads them."""
-    name, text = _render(spec, golds, tmp_path)
+    name, text = _render(spec, seed_golds, tmp_path)
     return [r for r in lines_to_rows(text.splitlines(), name, headers=HEADERS) if r.where.table == 1]
 
 
@@ -57,13 +48,13 @@ CASES = [("000-bundle", None), ("002-bundle", None), ("002-bundle", 1), ("001-bu
 
 @pytest.mark.parametrize("mode", ["cells", "cells_gap", "spaces"])
 @pytest.mark.parametrize("list_id,permutation", CASES)
-def test_a_web_copy_reads_into_the_cells_of_the_tab_export(golds, list_id, permutation, mode, tmp_path):
+def test_a_web_copy_reads_into_the_cells_of_the_tab_export(seed_golds, list_id, permutation, mode, tmp_path):
     src = SOURCES[list_id]
     cols = ml._permute(src, permutation) if permutation is not None else None
     tabs = ml.Spec(src, "web_copy_columns", 10, "", fmt="word_tabs", cols=cols)  # a tune family; one family: one region
     web = replace(tabs, fmt="web", opts={"mode": mode, "gap": "   "})
-    expected = [_cells(r.cells) for r in _table_rows(tabs, golds, tmp_path)]
-    rows = _table_rows(web, golds, tmp_path)
+    expected = [_cells(r.cells) for r in _table_rows(tabs, seed_golds, tmp_path)]
+    rows = _table_rows(web, seed_golds, tmp_path)
     got = [_cells(r.cells) for r in rows]
     # a note printed below the table ("注：…") ends the tab export's last cell; here it is a row of
     # its own, or text after the table: the last row is compared without it
@@ -87,12 +78,12 @@ def test_a_web_copy_reads_into_the_cells_of_the_tab_export(golds, list_id, permu
     assert len(wrong) <= 0.05 * len(rows), wrong[:2]
 
 
-def test_two_lists_side_by_side_with_an_empty_cell_dropped_are_flagged_unsure(golds, tmp_path):
+def test_two_lists_side_by_side_with_an_empty_cell_dropped_are_flagged_unsure(seed_golds, tmp_path):
     """Seed 000's rows copied without their empty cells: where 必做事项 ends and 情形事项 begins is
     no longer printed; those cells are read as unsure (their names go to review), the others not."""
     src = SOURCES["000-bundle"]
     spec = ml.Spec(src, "web_copy_columns", 11, "", fmt="web", opts={"mode": "cells_gap"})
-    rows = _table_rows(spec, golds, tmp_path)[1:]
+    rows = _table_rows(spec, seed_golds, tmp_path)[1:]
     unsure = [r for r in rows if UNSURE_CELL in r.confidences]
     assert 0 < len(unsure) < len(rows)
     header = ["序号", "主题名称", "具体场景", "必做事项", "情形事项", "备注"]
@@ -120,7 +111,7 @@ def test_line_kinds(text, kind):
     assert line_kind(text) == kind
 
 
-def test_the_names_of_an_unsure_cell_go_to_review(golds, tmp_path):
+def test_the_names_of_an_unsure_cell_go_to_review(seed_golds, tmp_path):
     """Where a dropped empty cell leaves the end of a list unsure, its names are flagged for review
     (they are read right; their role is the guess), whatever they matched."""
     import pandas as pd
@@ -129,8 +120,8 @@ def test_the_names_of_an_unsure_cell_go_to_review(golds, tmp_path):
     from tests.conftest import CATALOG
     src = SOURCES["000-bundle"]
     spec = ml.Spec(src, "web_copy_columns", 11, "", fmt="web", opts={"mode": "cells_gap"})
-    name, _ = _render(spec, golds, tmp_path)
-    unsure = {(str(r.where.row), str(c)) for r in _table_rows(spec, golds, tmp_path)
+    name, _ = _render(spec, seed_golds, tmp_path)
+    unsure = {(str(r.where.row), str(c)) for r in _table_rows(spec, seed_golds, tmp_path)
               for c, v in enumerate(r.confidences, 1) if v == UNSURE_CELL}
     run([tmp_path / name], RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=tmp_path, jobs=1,
                                       use_cache=False))

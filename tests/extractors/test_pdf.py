@@ -121,16 +121,19 @@ def test_bad_settings_are_named(bad: dict):
         PdfSettings(**bad)
 
 
+def _pdf_line(text: str, x1: float, top: float):
+    """A PDF text line of 10-point characters set from x = 0 (``extractors.pdf_lines.Line``)."""
+    from extractors.pdf_lines import Line
+    return Line(text, 0.0, x1, top, [(i * 10.0, i * 10.0 + 10.0) for i in range(len(text))])
+
+
 def test_a_line_opening_with_the_next_list_number_run_into_a_code_starts_a_new_item():
     """After "⑩…" a font without ⑪ prints "113.4.1…": a new item, although the line above filled its room."""
-    from extractors.pdf_lines import Cell, Line, lines_to_text
+    from extractors.pdf_lines import Cell, lines_to_text
 
-    def line(text, x1, top):
-        return Line(text, 0.0, x1, top, [(i * 10.0, i * 10.0 + 10.0) for i in range(len(text))])
-
-    cell = Cell(0.0, 200.0, [line("⑩2.7.4高校毕业生社保补贴申领（承办：人才交流股）", 199.0, 0.0),
-                             line("113.4.1档案的接收和转递（流动人员）", 195.0, 12.0),
-                             line("（承办：人才交流股）", 100.0, 24.0)])
+    cell = Cell(0.0, 200.0, [_pdf_line("⑩2.7.4高校毕业生社保补贴申领（承办：人才交流股）", 199.0, 0.0),
+                             _pdf_line("113.4.1档案的接收和转递（流动人员）", 195.0, 12.0),
+                             _pdf_line("（承办：人才交流股）", 100.0, 24.0)])
     assert lines_to_text(cell, pad=1.0) == ("⑩2.7.4高校毕业生社保补贴申领（承办：人才交流股）\n"
                                             "113.4.1档案的接收和转递（流动人员）（承办：人才交流股）")
 
@@ -139,17 +142,14 @@ def test_a_line_opening_with_the_next_list_number_run_into_a_name_starts_a_new_i
     """Seed 001's bundle 6 without ruling lines (tests/variants/make_layouts.py, pdf_unruled_wraps): after
     "111.3.1…" the item 12 has no code and the font drops the space after its number, "12养老保险…":
     a new item, although the line above filled its room. Below 11 a number before a name is no label."""
-    from extractors.pdf_lines import Cell, Line, lines_to_text
+    from extractors.pdf_lines import Cell, lines_to_text
 
-    def line(text, x1, top):
-        return Line(text, 0.0, x1, top, [(i * 10.0, i * 10.0 + 10.0) for i in range(len(text))])
-
-    cell = Cell(0.0, 200.0, [line("⑩1.1.5职工参保登记（承办：社保中心参保登记股）", 180.0, 0.0),
-                             line("111.3.1缴费人员增减申报（承办：社保中心参保登记股）", 199.0, 12.0),
-                             line("12养老保险关系转移接续", 120.0, 24.0)])
+    cell = Cell(0.0, 200.0, [_pdf_line("⑩1.1.5职工参保登记（承办：社保中心参保登记股）", 180.0, 0.0),
+                             _pdf_line("111.3.1缴费人员增减申报（承办：社保中心参保登记股）", 199.0, 12.0),
+                             _pdf_line("12养老保险关系转移接续", 120.0, 24.0)])
     assert lines_to_text(cell, pad=1.0) == ("⑩1.1.5职工参保登记（承办：社保中心参保登记股）\n"
                                             "111.3.1缴费人员增减申报（承办：社保中心参保登记股）\n12养老保险关系转移接续")
-    cell = Cell(0.0, 200.0, [line("3.自受理材料起", 199.0, 0.0), line("4个工作日内办结", 120.0, 12.0)])
+    cell = Cell(0.0, 200.0, [_pdf_line("3.自受理材料起", 199.0, 0.0), _pdf_line("4个工作日内办结", 120.0, 12.0)])
     assert lines_to_text(cell, pad=1.0) == "3.自受理材料起4个工作日内办结"
 
 

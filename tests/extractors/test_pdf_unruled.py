@@ -9,7 +9,6 @@ prints the same text, a PDF's hanging marks aside.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 
@@ -20,18 +19,10 @@ from extractors.pdf_lines import Line
 from extractors.pdf_unruled import words_to_table
 from extractors.txt import lines_to_rows
 from pipeline.core.header_words import HeaderVocabulary
-from tests.conftest import GOLD
 from tests.variants import make_layouts as ml
 
 HEADERS = HeaderVocabulary.default()
 SOURCES = {s.list_id: s for s in ml.SOURCES}
-
-
-@pytest.fixture(scope="module")
-def golds():
-    if not GOLD.exists():
-        pytest.skip(f"gold labels not found at {GOLD}")
-    return {p.name[:3]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
 
 
 def _plain(cells) -> tuple[str, ...]:
@@ -40,14 +31,14 @@ def _plain(cells) -> tuple[str, ...]:
     return tuple(re.sub("[⑪-⑳]", lambda m: str(ord(m.group()) - ord("⑪") + 11), t) for t in texts)
 
 
-def _pdf_rows(spec, golds, tmp_path):
-    name, _, write = ml.realize(spec, golds)
+def _pdf_rows(spec, seed_golds, tmp_path):
+    name, _, write = ml.realize(spec, seed_golds)
     write(tmp_path / name)
     return [_plain(r.cells) for r in extract_rows(tmp_path / name, name, headers=HEADERS) if r.where.table]
 
 
-def _text_rows(spec, golds, tmp_path):
-    name, _, write = ml.realize(replace(spec, fmt="word_tabs", opts={}), golds)
+def _text_rows(spec, seed_golds, tmp_path):
+    name, _, write = ml.realize(replace(spec, fmt="word_tabs", opts={}), seed_golds)
     write(tmp_path / name)
     lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
     return [_plain(r.cells) for r in lines_to_rows(lines, name, headers=HEADERS) if r.where.table]
@@ -60,9 +51,9 @@ CASES = [("000-bundle", 0), ("001-bundle", 0), ("002-bundle", 0), ("000-bundle",
 
 
 @pytest.mark.parametrize("list_id,idx", CASES, ids=[f"{lst}-variant{i}" for lst, i in CASES])
-def test_an_unruled_pdf_reads_into_the_rows_of_the_tab_export(golds, list_id, idx, tmp_path):
+def test_an_unruled_pdf_reads_into_the_rows_of_the_tab_export(seed_golds, list_id, idx, tmp_path):
     spec = ml.FAMILIES["pdf_unruled_wraps"](SOURCES[list_id])[idx]
-    got, expected = _pdf_rows(spec, golds, tmp_path), _text_rows(spec, golds, tmp_path)
+    got, expected = _pdf_rows(spec, seed_golds, tmp_path), _text_rows(spec, seed_golds, tmp_path)
     if spec.src.seed == "002" and expected and len(got) == len(expected):
         # seed 002's note below the table ("注：…") ends the text export's last cell; the PDF prints it below
         note = [c for c, (a, b) in enumerate(zip(got[-1], expected[-1])) if a != b]

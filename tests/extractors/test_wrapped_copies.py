@@ -8,7 +8,6 @@ every row a guess would put under the wrong bundle or cut short.
 """
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -17,23 +16,15 @@ from extractors.cell_streams import UNSURE_CELL
 from extractors.txt import lines_to_rows
 from pipeline.core.cell_kinds import SCENARIO
 from pipeline.core.header_words import HeaderVocabulary
-from tests.conftest import GOLD
 from tests.variants import make_layouts as ml
 
 HEADERS = HeaderVocabulary.default()
 SOURCES = {s.list_id: s for s in ml.SOURCES}
 
 
-@pytest.fixture(scope="module")
-def golds():
-    if not GOLD.exists():
-        pytest.skip(f"gold labels not found at {GOLD}")
-    return {p.name[:3]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
-
-
-def _rows(list_id: str, idx: int, golds, tmp_path):
+def _rows(list_id: str, idx: int, seed_golds, tmp_path):
     spec = ml.FAMILIES["viewer_copy"](SOURCES[list_id])[idx]
-    name, _, write = ml.realize(ml._marker_variety(spec), golds)
+    name, _, write = ml.realize(ml._marker_variety(spec), seed_golds)
     write(tmp_path / name)
     lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
     return [r for r in lines_to_rows(lines, name, headers=HEADERS) if r.where.table and r.where.row > 1]
@@ -43,13 +34,13 @@ CASES = [("000-bundle", 0), ("002-bundle", 0), ("000-bundle", 1), ("001-bundle",
 
 
 @pytest.mark.parametrize("list_id,idx", CASES, ids=[f"{lst}-variant{i}" for lst, i in CASES])
-def test_a_row_of_a_wrapped_copy_is_a_guess_where_its_shapes_disagree(golds, list_id, idx, tmp_path):
+def test_a_row_of_a_wrapped_copy_is_a_guess_where_its_shapes_disagree(seed_golds, list_id, idx, tmp_path):
     """A row cut short by the table's end, or whose scenario code ("3-2…") does not go on with the
     number printed above it (2: the row of bundle 3 was lost in a misreading), is a guess in
     every cell."""
     widths: dict[int, int] = {}
     number = ""
-    for row in _rows(list_id, idx, golds, tmp_path):
+    for row in _rows(list_id, idx, seed_golds, tmp_path):
         width = widths.setdefault(row.where.table, len(row.cells))
         cells = [c or "" for c in row.cells]
         short = len(cells) < width
@@ -61,19 +52,19 @@ def test_a_row_of_a_wrapped_copy_is_a_guess_where_its_shapes_disagree(golds, lis
     assert widths
 
 
-def test_the_wrapped_copies_of_the_tune_half_give_these_guesses(golds, tmp_path):
+def test_the_wrapped_copies_of_the_tune_half_give_these_guesses(seed_golds, tmp_path):
     """The rule above is met by rows the copies really give (not only by rows that never occur)."""
     found = 0
     for list_id, idx in CASES:
         widths: dict[int, int] = {}
-        for r in _rows(list_id, idx, golds, tmp_path):
+        for r in _rows(list_id, idx, seed_golds, tmp_path):
             found += len(r.cells) < widths.setdefault(r.where.table, len(r.cells))
     assert found >= 1
 
 
-def test_two_whole_time_limits_one_after_the_other_are_two_cells(golds, tmp_path):
+def test_two_whole_time_limits_one_after_the_other_are_two_cells(seed_golds, tmp_path):
     """Seed 001's speed-up list copied from a narrow web page, empty cells dropped (viewer_copy, variant
     1): "45个工作日" then "15个工作日" are the current and the promised limit, not one wrapped cell."""
-    rows = _rows("001-speedup", 1, golds, tmp_path)
+    rows = _rows("001-speedup", 1, seed_golds, tmp_path)
     row = next(r for r in rows if r.cells[0] == "2")
     assert row.cells[2:4] == ("45个工作日", "15个工作日")

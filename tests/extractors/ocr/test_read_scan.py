@@ -338,17 +338,11 @@ def test_lines_read_one_at_a_time_give_the_wheels_texts_and_each_characters_prob
     """`read_lines` runs the recogniser crop by crop at the crop's own width and decodes it itself: the texts
     are the wheel's own (batched, padded to 320 px) but for punctuation, the score is the mean of the
     characters' probabilities, one probability per character."""
-    import pypdfium2 as pdfium
     from extractors.ocr.fuse import _same
     from extractors.ocr.image import page_boxes
     from extractors.ocr.ppocr import line_crops, make_engine, read_lines
-    from extractors.ocr.read_scan import page_to_image
     settings = ocr.OcrSettings()
-    doc = pdfium.PdfDocument(str(SCANS / "bundle_qingdao_merged_cells.scan300.pdf"))
-    try:
-        clean, tables = page_to_image(doc[0], settings)
-    finally:
-        doc.close()
+    clean, tables = _first_page("bundle_qingdao_merged_cells.scan300.pdf", settings)
     crops = line_crops(clean, page_boxes(clean, tables, settings.dpi), settings.dpi)
     engine = make_engine()
     mine = read_lines(engine, crops)
@@ -367,17 +361,11 @@ def test_lines_read_one_at_a_time_give_the_wheels_texts_and_each_characters_prob
 def test_tesseract_reads_the_leads_of_lines_ppocr_read_surely_and_the_whole_of_the_rest():
     """Baiyin scan, page 1: Tesseract reads the rings and codes at the starts of the lines ("⑤1.10.1"), the
     序号 and what PP-OCR was unsure of, not the words PP-OCR read surely: under half of the lines' paper."""
-    import pypdfium2 as pdfium
     from extractors.ocr.image import page_boxes
     from extractors.ocr.lead import PP_SURE, tesseract_parts
     from extractors.ocr.ppocr import line_crops, make_engine, read_lines
-    from extractors.ocr.read_scan import page_to_image
     settings = ocr.OcrSettings()
-    doc = pdfium.PdfDocument(str(SCANS / "bundle_baiyin_codes_units_landscape.scan300.pdf"))
-    try:
-        clean, tables = page_to_image(doc[0], settings)
-    finally:
-        doc.close()
+    clean, tables = _first_page("bundle_baiyin_codes_units_landscape.scan300.pdf", settings)
     boxes = page_boxes(clean, tables, settings.dpi)
     pp = read_lines(make_engine(), line_crops(clean, boxes, settings.dpi))
     parts, partial = tesseract_parts(clean, boxes, pp, settings.dpi)
@@ -395,3 +383,14 @@ def test_tesseract_reads_the_leads_of_lines_ppocr_read_surely_and_the_whole_of_t
         assert not (clean[b:d, lead[2] - 1] < 128).any(), "the lead's box ends in the white between characters"
     width = lambda bs: sum((b[2] - b[0]) * (b[3] - b[1]) for b in bs)
     assert width(parts) < 0.5 * width(boxes)
+
+
+def _first_page(name: str, settings):
+    """(clean image, tables) of the first page of scan ``name``, prepared as the reader prepares it."""
+    import pypdfium2 as pdfium
+    from extractors.ocr.read_scan import page_to_image
+    doc = pdfium.PdfDocument(str(SCANS / name))
+    try:
+        return page_to_image(doc[0], settings)
+    finally:
+        doc.close()

@@ -142,7 +142,7 @@ def _merge_by_source(base: pd.DataFrame, keep: set[str] | None, new: pd.DataFram
     runs.sort(key=lambda r: r[0])
     ranges: list[list[int]] = []
     for _, a, b in runs:
-        if ranges and ranges[-1][1] == a:
+        if ranges and ranges[-1][1] == a and a != len(base):    # a range lies in one of the two tables
             ranges[-1][1] = b
         else:
             ranges.append([a, b])

@@ -138,10 +138,13 @@ def test_records_are_the_rows_as_to_dict_gives_them(seed_run, name):
     assert records(frame) == frame.to_dict("records") and len(records(frame)) > 0
 
 
-@pytest.mark.parametrize("dropped", [{2}, {0, 2, 4}], ids=["one source", "every other source"])
-def test_merging_by_source_sliced_or_taken_gives_what_gathering_all_rows_gives(seed_run, monkeypatch, dropped, tmp_path):
-    """The rows of a changed file put back among the unchanged ones' rows: the same table, and the same
-    Parquet bytes, whether the ranges are sliced (a few) or taken in one take (many)."""
+@pytest.mark.parametrize("dropped", [{2}, {0, 2, 4}, {0}, {4}, {3, 4}],
+                         ids=["one source", "every other source", "the first", "the last", "the last two"])
+@pytest.mark.parametrize("in_base", [True, False], ids=["changed", "added"])
+def test_merging_by_source_sliced_or_taken_gives_what_gathering_all_rows_gives(seed_run, monkeypatch, dropped,
+                                                                                in_base, tmp_path):
+    """The rows of a changed (or added) file put back among the unchanged ones' rows: the same table, and the
+    same Parquet bytes, whether the ranges are sliced (a few) or taken in one take (many)."""
     import pipeline.dataset.tables as tables
     _, frames, _ = seed_run
     items = frames["items"]
@@ -149,9 +152,10 @@ def test_merging_by_source_sliced_or_taken_gives_what_gathering_all_rows_gives(s
     changed = {sources[i] for i in dropped}
     new = items[items["source"].isin(changed)].reset_index(drop=True)
     keep = set(sources) - changed
-    sliced = tables._merge_by_source(items, keep, new)
+    base = items if in_base else items[~items["source"].isin(changed)].reset_index(drop=True)
+    sliced = tables._merge_by_source(base, keep, new)
     monkeypatch.setattr(tables, "_SLICED_UP_TO", 0)
-    taken = tables._merge_by_source(items, keep, new)
+    taken = tables._merge_by_source(base, keep, new)
     assert sliced.equals(items) and taken.equals(items)
     sliced.to_parquet(tmp_path / "sliced.parquet", index=False)
     items.to_parquet(tmp_path / "whole.parquet", index=False)

@@ -343,3 +343,16 @@ def test_inputs_unchanged_since_the_last_run_are_not_read_again_and_a_rewritten_
     assert report.reused == 4 and "003_c341546b877d9344.txt" in read
     monkeypatch.setattr(Path, "read_bytes", original)
     _assert_equals_a_fresh_run(tmp_path, root)
+
+
+def test_a_file_added_after_the_others_is_in_the_tables_and_the_result_equals_a_fresh_run(tmp_path):
+    """A new list whose name sorts after every other: its rows follow the unchanged files' rows."""
+    root = _root(tmp_path)
+    options = RunOptions(out_dir=tmp_path / "out", catalog_dir=CATALOG, root=root)
+    run(discover_inputs(root, CATALOG), options)
+    shutil.copy(root / "000_7dd4aa0705870e63.txt", root / "zzz_added.txt")
+    report = run(discover_inputs(root, CATALOG), options)
+    assert report.reused == 5 and report.documents == 6
+    import pipeline
+    assert "zzz_added.txt" in set(pipeline.load(tmp_path / "out")["items"]["source"])
+    _assert_equals_a_fresh_run(tmp_path, root)

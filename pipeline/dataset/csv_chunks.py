@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.core.files import file_signature
+
 __all__ = ["write_csv", "CsvReuse", "source_spans", "CHUNK_EVERY"]
 
 CHUNK_EVERY = 32
@@ -43,15 +45,6 @@ class CsvReuse:
         if signature is None or signature != record.get("file"):
             return None
         return path, {name: (offset, length) for name, offset, length in record.get("chunks", [])}
-
-
-def file_signature(path: Path) -> list[int] | None:
-    """Size, modification time (ns) and inode of ``path``: an edit or a copy changes one of them."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _csv_text(frame: pd.DataFrame, header: bool = False) -> bytes:

@@ -107,11 +107,8 @@ def doc_records(doc: DocFrames | DocRecords) -> DocRecords:
     """``DocFrames`` -> ``DocRecords`` (records are returned as they are)."""
     if isinstance(doc, DocRecords):
         return doc
-    return DocRecords(doc.document, _records(doc.bundles), _records(doc.scenarios), _records(doc.items))
-
-
-def _records(frame: pd.DataFrame) -> tuple[dict, ...]:
-    return tuple(records(frame))
+    return DocRecords(doc.document, tuple(records(doc.bundles)), tuple(records(doc.scenarios)),
+                      tuple(records(doc.items)))
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import tempfile
 import time
 import zlib
 from pathlib import Path
+
+from pipeline.core.files import file_signature
 
 __all__ = ["ResultCache", "InputDigests", "entry_key", "code_version"]
 
@@ -77,16 +78,12 @@ class InputDigests:
                 pass
 
     def digest(self, path: Path, rel: str) -> str:
-        try:
-            st = os.stat(path)
-        except OSError:
+        signature = file_signature(path)
+        if signature is None:           # gone, or no regular file: read as empty (and refused as such)
             return hashlib.sha256(b"").hexdigest()
-        if not stat.S_ISREG(st.st_mode):
-            return hashlib.sha256(b"").hexdigest()
-        signature = [st.st_size, st.st_mtime_ns, st.st_ino]
         old = self._previous.get(rel)
         if (isinstance(old, list) and len(old) == 4 and old[:3] == signature
-                and st.st_mtime_ns < self._checked_ns - self.RACY_NS):
+                and signature[1] < self._checked_ns - self.RACY_NS):
             digest = str(old[3])
         else:
             digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

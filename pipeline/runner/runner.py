@@ -286,7 +286,6 @@ def run(inputs: list[Path], options: RunOptions = RunOptions()) -> RunReport:
                        needs_review=sum(f["needs_review"] for f in per_file),
                        refused=tuple(sorted(f["refused"] for f in per_file if f["refused"])),
                        warnings=tuple(sorted({*(w for f in per_file for w in f["warnings"]), *diff_warnings})))
-        clock.lap("diff")
         csv_records = tables_written.result()
         kept_entries.result()
         clock.lap("write")

@@ -8,10 +8,10 @@ Steps, in order:
    (`extractors.ocr.lead`) says what Tesseract is to read: the leads (markers, circled
    numbers, 序号, codes) of the lines PP-OCR read surely, the whole of the others and the text
    outside tables; without PP-OCR, all of it. ``stack_boxes`` puts those parts one under the
-   other and ``read_page_chars``: Tesseract (chi_sim, ``--psm 6``) reads the stack once and
-   gives every character with its box, its word and the word's confidence (hOCR with
-   character boxes): one call per page, not per cell or line; ``unstack_chars`` puts them
-   back on the page. ``reread_number_cells``: the misread cells of a number column (序号) are
+   other and ``read_stacks_chars``: Tesseract (chi_sim, ``--psm 6``) reads the stacks of up to
+   ``PAGES_PER_CALL`` pages in one call (``read_pages``) and gives every character with its box,
+   its word and the word's confidence (hOCR with character boxes): not a call per cell or line,
+   nor per page; ``unstack_chars`` puts them back on the page. ``reread_number_cells``: the misread cells of a number column (序号) are
    read again, digits only, in one more call (`extractors.ocr.reread`).
 3. ``chars_to_tables``: every character goes to the cell it was read in; the characters of
    a cell that Tesseract put on one text line form a printed `Line` (``chars_to_line`` in
@@ -33,6 +33,7 @@ Steps, in order:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,8 +95,8 @@ from pipeline.core.errors import ConfigError, UnreadableInput
 from pipeline.core.records import Provenance, Row
 
 __all__ = ["extract_rows", "OcrSettings", "OcrChar", "tesseract_available", "available_engines", "debug_page",
-           "read_page",
-           "page_to_image", "read_page_chars", "reread_number_cells", "chars_to_tables", "drop_misread_headers",
+           "read_page", "read_pages",
+           "page_to_image", "read_page_chars", "read_stacks_chars", "reread_number_cells", "chars_to_tables", "drop_misread_headers",
            "tables_to_rows"]
 
 @dataclass(frozen=True)
@@ -183,11 +184,11 @@ def extract_rows(path: Path, rel: str, settings: OcrSettings = OcrSettings(), *,
                               hint=t("re-save or re-download the file")) from err
     engine = make_engine() if settings.engines == "auto" else None
     try:
-        for page_no in range(1, len(doc) + 1):
-            if deadline is not None:
-                deadline.check(f"page {page_no} (OCR)")
-            tables, lines = read_page(doc[page_no - 1], page_no, settings, rel, engine)
-            items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in lines]
+        for first in range(1, len(doc) + 1, PAGES_PER_CALL):
+            numbers = range(first, min(len(doc), first + PAGES_PER_CALL - 1) + 1)
+            pages = [(doc[n - 1], n) for n in numbers]
+            for page_no, (tables, lines) in zip(numbers, read_pages(pages, settings, rel, engine, deadline)):
+                items += [(page_no, t.bbox[1], t) for t in tables] + [(page_no, ln.top, ln) for ln in lines]
     finally:
         doc.close()
     items.sort(key=lambda it: (it[0], it[1]))
@@ -225,19 +226,63 @@ def _header_text(row: list[Cell | None]) -> str:
     return "|".join("".join(ln.text for ln in cell.lines) if cell else "" for cell in row)
 
 
+# Pages whose Tesseract parts one Tesseract call reads (a multi-page TIFF): each call loads chi_sim first, about
+# 0.1 s of CPU, and reads each page as it would alone (hOCR compared on 7 stacks of the tuning half: the same
+# characters, boxes and confidences). Eight pages' images are about 150 MB at 300 dpi.
+PAGES_PER_CALL = 8
+
+
+@dataclass
+class _PagePlan:
+    """A page made ready for Tesseract: what `read_pages` keeps between its steps."""
+    page_no: int
+    where: str
+    scan_dpi: float | None
+    clean: np.ndarray
+    tables: list
+    boxes: list
+    pp: dict | None
+    partial: set
+    stack: np.ndarray
+    blocks: list
+
+
 def read_page(page, page_no: int, settings: OcrSettings, rel: str, engine=None) -> tuple[list[PageTable], list[Line]]:
     """Tables and text lines of one page, each line with its confidence and engine (``Line.confidence``,
     ``Line.engine``). ``engine``: a PP-OCR engine (`extractors.ocr.ppocr.make_engine`) or None."""
+    return read_pages([(page, page_no)], settings, rel, engine)[0]
+
+
+def read_pages(pages: list[tuple[object, int]], settings: OcrSettings, rel: str, engine=None,
+               deadline=None) -> list[tuple[list[PageTable], list[Line]]]:
+    """`read_page` of each (page, 1-based page number), with one Tesseract call for their first reading
+    (`extract_rows` gives ``PAGES_PER_CALL`` pages at a time). ``deadline`` (`pipeline.limits.Deadline`)
+    is checked before every page."""
+    plans = []
+    for page, page_no in pages:
+        if deadline is not None:
+            deadline.check(f"page {page_no} (OCR)")
+        plans.append(_plan_page(page, page_no, settings, rel, engine))
+    readings = read_stacks_chars([plan.stack for plan in plans], settings, [plan.where for plan in plans])
+    return [_finish_page(plan, chars, settings) for plan, chars in zip(plans, readings)]
+
+
+def _plan_page(page, page_no: int, settings: OcrSettings, rel: str, engine) -> _PagePlan:
     clean, tables = page_to_image(page, settings)
     boxes = page_boxes(clean, tables, settings.dpi)
-    where = f"{rel}, page {page_no}"
-    pp, partial, texts = None, set(), None
-    parts = boxes
+    pp, partial, parts = None, set(), boxes
     if engine is not None:   # PP-OCR reads the words, Tesseract the leads and what PP-OCR was unsure of
         pp = read_lines(engine, line_crops(clean, boxes, settings.dpi))
         parts, partial = tesseract_parts(clean, boxes, pp, settings.dpi)
     stack, blocks = stack_boxes(clean, parts, tables, settings.dpi)
-    chars = unstack_chars(read_page_chars(stack, settings, where), blocks)
+    return _PagePlan(page_no, f"{rel}, page {page_no}", scan_dpi(page), clean, tables, boxes, pp, partial,
+                     stack, blocks)
+
+
+def _finish_page(plan: _PagePlan, chars: list[OcrChar], settings: OcrSettings) -> tuple[list[PageTable], list[Line]]:
+    clean, boxes, tables, pp, partial, where = plan.clean, plan.boxes, plan.tables, plan.pp, plan.partial, plan.where
+    chars = unstack_chars(chars, plan.blocks)
+    texts = None
     if pp is not None:   # a cell Tesseract read part of: PP-OCR's text tells whether it is a number
         texts = _cell_texts(chars, boxes, pp, partial)
     chars = reread_number_cells(chars, clean, boxes, tables, settings, where, texts)
@@ -245,10 +290,10 @@ def read_page(page, page_no: int, settings: OcrSettings, rel: str, engine=None) 
         numbers = number_column_cells(chars, boxes, _cell_texts(chars, boxes, pp, partial))
         pp = {k: line for k, line in pp.items() if boxes[k][4] not in numbers}
     else:
-        chars = reread_unsure_lines(clean, chars, boxes, tables, settings.dpi, settings.scale_for(scan_dpi(page)),
+        chars = reread_unsure_lines(clean, chars, boxes, tables, settings.dpi, settings.scale_for(plan.scan_dpi),
                                     lambda stack: read_page_chars(stack, settings, where))
     chars = drop_chars_without_ink(chars, clean)
-    return chars_to_tables(chars, tables, page_no, settings, clean, pp, boxes, partial)
+    return chars_to_tables(chars, tables, plan.page_no, settings, clean, pp, boxes, partial)
 
 
 def _cell_texts(chars: list[OcrChar], boxes: list, pp: dict, partial: set[int]) -> dict[tuple, str]:
@@ -301,16 +346,43 @@ def read_page_chars(image, settings: OcrSettings, where: str, options: tuple[str
                     lang: str | None = None) -> list[OcrChar]:
     """Every character Tesseract reads on the page, with its box and its word's confidence.
     ``options``: more Tesseract arguments (``-c name=value``); ``lang``: instead of ``settings.lang``."""
-    ok, png = cv2.imencode(".png", image)
+    _, png = cv2.imencode(".png", image)
+    return parse_hocr(_tesseract(png.tobytes(), settings, where, options, lang))
+
+
+def read_stacks_chars(images: list, settings: OcrSettings, wheres: list[str]) -> list[list[OcrChar]]:
+    """`read_page_chars` of several images (one per page, ``wheres`` naming them) in one Tesseract call:
+    a multi-page TIFF, whose hOCR has a page per image. When that call fails, each image is read alone,
+    so that the error names the page."""
+    if len(images) == 1:
+        return [read_page_chars(images[0], settings, wheres[0])]
+    _, tiff = cv2.imencodemulti(".tiff", images, [cv2.IMWRITE_TIFF_COMPRESSION, 1])   # 1: none (fastest)
+    try:
+        pages = _HOCR_PAGE.split(_tesseract(tiff.tobytes(), settings, wheres[0], timeout=300 * len(images)))[1:]
+    except UnreadableInput:
+        pages = []
+    if len(pages) != len(images):
+        return [read_page_chars(image, settings, where) for image, where in zip(images, wheres)]
+    return [parse_hocr(page) for page in pages]
+
+
+_HOCR_PAGE = re.compile(r"(?=<div class=.ocr_page.)")
+
+
+def _tesseract(image: bytes, settings: OcrSettings, where: str, options: tuple[str, ...] = (),
+               lang: str | None = None, timeout: float = 300) -> str:
+    """Tesseract's hOCR (with character boxes) of an encoded image read from its standard input.
+    ``tessedit_do_invert=0``: not also tried as white on black (the pages are black on white; on 14 stacks
+    of the tuning half the hOCR was the same and took 3% less time)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")   # one thread per page: 3.2 s against 6-7 s (TOOLCHAIN)
     try:
         done = subprocess.run(["tesseract", "stdin", "stdout", "-l", lang or settings.lang, "--psm", str(settings.psm),
-                               "-c", "hocr_char_boxes=1", *options, "hocr"], input=png.tobytes(), capture_output=True,
-                              env=env, timeout=300, check=True)
+                               "-c", "hocr_char_boxes=1", "-c", "tessedit_do_invert=0", *options, "hocr"],
+                              input=image, capture_output=True, env=env, timeout=timeout, check=True)
     except (OSError, subprocess.SubprocessError) as err:
         raise UnreadableInput(t("Tesseract could not read the page"), where=where,
                               hint=t("check `tesseract --list-langs` shows chi_sim")) from err
-    return parse_hocr(done.stdout.decode("utf-8", "replace"))
+    return done.stdout.decode("utf-8", "replace")
 
 
 def chars_to_tables(chars: list[OcrChar], grids: list[GridTable], page_no: int, settings: OcrSettings,

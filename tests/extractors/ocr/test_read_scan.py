@@ -394,3 +394,62 @@ def _first_page(name: str, settings):
         return page_to_image(doc[0], settings)
     finally:
         doc.close()
+
+
+def _tesseract_stacks(name: str, pages: int, settings):
+    """The stacks Tesseract alone reads on the first ``pages`` pages of scan ``name``, and where each is."""
+    import pypdfium2 as pdfium
+    from extractors.ocr.image import page_boxes, stack_boxes
+    from extractors.ocr.read_scan import page_to_image
+    doc = pdfium.PdfDocument(str(SCANS / name))
+    try:
+        stacks = []
+        for n in range(pages):
+            clean, tables = page_to_image(doc[n], settings)
+            stacks.append(stack_boxes(clean, page_boxes(clean, tables, settings.dpi), tables, settings.dpi)[0])
+    finally:
+        doc.close()
+    return stacks, [f"{name}, page {n + 1}" for n in range(pages)]
+
+
+@needs_tesseract
+def test_pages_read_in_one_tesseract_call_are_read_as_each_page_alone():
+    """One Tesseract call reads the stacks of several pages (a multi-page TIFF); each page's characters are
+    those of its own call: the same texts, boxes and confidences, in the same lines and words."""
+    from extractors.ocr.read_scan import read_page_chars, read_stacks_chars
+    settings = ocr.OcrSettings(engines="tesseract")
+    stacks, wheres = _tesseract_stacks("bundle_shandong_three_lists.scan200.pdf", 3, settings)
+    together = read_stacks_chars(stacks, settings, wheres)
+    alone = [read_page_chars(stack, settings, where) for stack, where in zip(stacks, wheres)]
+    assert [len(chars) for chars in together] == [len(chars) for chars in alone]
+    assert all(len(chars) > 100 for chars in alone)
+    assert together == alone
+
+
+@needs_tesseract
+def test_when_the_call_of_several_pages_fails_each_page_is_read_alone_and_a_failure_names_its_page(monkeypatch):
+    from extractors.ocr import read_scan
+    settings = ocr.OcrSettings(engines="tesseract")
+    stacks, wheres = _tesseract_stacks("bundle_shandong_three_lists.scan200.pdf", 2, settings)
+    real, calls = read_scan._tesseract, []
+
+    def tiff_fails(image, settings, where, *args, **kwargs):
+        calls.append(image[:2])
+        if image[:2] in (b"II", b"MM"):   # a TIFF: the call of several pages
+            raise UnreadableInput("Tesseract could not read the page", where=where)
+        return real(image, settings, where, *args, **kwargs)
+
+    monkeypatch.setattr(read_scan, "_tesseract", tiff_fails)
+    got = read_scan.read_stacks_chars(stacks, settings, wheres)
+    assert len(calls) == 3 and all(chars for chars in got)
+
+    def second_fails(image, settings, where, *args, **kwargs):
+        if where == wheres[1] or image[:2] in (b"II", b"MM"):
+            raise UnreadableInput("Tesseract could not read the page", where=where)
+        return real(image, settings, where, *args, **kwargs)
+
+    monkeypatch.setattr(read_scan, "_tesseract", second_fails)
+    with pytest.raises(UnreadableInput) as err:
+        read_scan.read_stacks_chars(stacks, settings, wheres)
+    assert err.value.where == wheres[1]
+

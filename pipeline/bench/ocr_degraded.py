@@ -11,7 +11,7 @@ Reported per family, and per group of the held half: scans at 300 dpi, at 200 dp
 photos; seconds per page (median over files, ``--workers`` files at a time: 2 = both cores
 busy), by the clock and in CPU time (the reading process and the Tesseract processes it ran:
 on a machine shared with other work the clock says little, the CPU time what a page costs),
-all files and per group, with the machine's load while it ran; a calibration table (cell confidence bucket -> share of cells read wrong, against the
+all files and per group, with the machine's load while it ran; a calibration table (cell confidence bucket -> share of cells read wrong, the cells where nothing was read counted apart, against the
 born-digital fixture's expected rows); and, with ``--sweep``, the review thresholds
 (`normalizers.match_catalog.OCR_UNSURE`, ``OCR_CHECKED``) tried on the half measured.
 
@@ -108,8 +108,10 @@ def score_rows(rows: list, rel: str, gold: dict, catalog, unsure: float | None =
     return score_items(frames["items"], gold, frames["catalog_rows"])
 
 
-def _cells(rows: list, fixture: str) -> list[tuple[float, bool]]:
-    """(confidence, read wrong?) of every non-empty expected table cell of the fixture."""
+def _cells(rows: list, fixture: str) -> list[tuple[float | None, bool]]:
+    """(confidence, read wrong?) of every non-empty expected table cell of the fixture; confidence None where
+    nothing was read (the row or the cell is missing, or empty: an empty cell's confidence is 1.0, nothing in it
+    being doubtful, and it says nothing about how well text was read)."""
     from extractors.ocr.fuse import _same
     want = json.loads((REPO / "tests" / "fixtures" / (fixture + ".expected.json")).read_text(encoding="utf-8"))
     got: dict[int, list] = {}
@@ -124,8 +126,8 @@ def _cells(rows: list, fixture: str) -> list[tuple[float, bool]]:
             for c, text in enumerate(want_row):
                 if not text or not text.strip():
                     continue
-                if row is None or c >= len(row.cells):
-                    out.append((0.0, True))
+                if row is None or c >= len(row.cells) or not (row.cells[c] or "").strip():
+                    out.append((None, True))   # nothing read: no confidence to calibrate
                     continue
                 conf = row.confidences[c] if c < len(row.confidences) and row.confidences[c] is not None else 1.0
                 out.append((conf, _same(row.cells[c] or "", text) < 1.0))
@@ -200,10 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     for e in engines:
         print(f"\ncalibration ({args.half} half, {label[e]}): cell confidence -> share of cells read wrong")
         for lo, hi in zip(BUCKETS, BUCKETS[1:]):
-            sel = [wrong for conf, wrong in cells[e] if lo <= conf < hi]
+            sel = [wrong for conf, wrong in cells[e] if conf is not None and lo <= conf < hi]
             if sel:
                 print(f"  [{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}  {len(sel):>5} cells  "
                       f"{sum(sel) / len(sel):6.1%} wrong")
+        print(f"  nothing read  {sum(conf is None for conf, _ in cells[e]):>5} cells (row or cell missing, or empty)")
     if args.sweep and "auto" in engines:
         print(f"\nreview thresholds ({args.half} half, PP-OCR + Tesseract): unsure, checked -> all scans")
         for unsure in (0.3, 0.4, 0.5, 0.6, 0.7):

@@ -6,7 +6,9 @@ Steps, in order (used by `extractors.ocr`):
    full stop removed; ``deepen_ink``: faded print made black again.
 3. ``deskew``: the angle of the long horizontal ruling lines (a straight line fitted to each), undone.
 4. ``find_ruling_lines``: horizontal and vertical lines by morphological opening with long,
-   thin kernels; their union is the table grid mask.
+   thin kernels; their union is the table grid mask. ``undo_perspective``: a page photographed
+   at an angle (its table's frame a quadrilateral, not a rectangle) is warped so that the frame
+   is a rectangle again, and its lines are found again.
 5. ``find_cells``: every table (a large connected part of the grid mask) and its cells (the
    holes of the grid inside it), placed on a row/column grid so that a merged cell covers
    several grid slots, like pdfplumber's tables.
@@ -27,7 +29,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["GridCell", "GridTable", "render_page", "flatten_light", "deepen_ink", "binarize", "deskew", "find_ruling_lines", "find_cells",
+__all__ = ["GridCell", "GridTable", "render_page", "flatten_light", "deepen_ink", "binarize", "deskew", "find_ruling_lines",
+           "undo_perspective", "find_cells",
            "blank_lines", "find_ring", "scan_dpi", "stack_blocks", "page_boxes", "stack_boxes", "split_text_lines", "Block"]
 
 
@@ -177,6 +180,68 @@ def find_ruling_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
     grid = cv2.bitwise_or(horizontal, vertical)
     # close small breaks where a line was thinned by noise or the rotation
     return cv2.dilate(grid, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+
+
+def undo_perspective(gray: np.ndarray, ink: np.ndarray, grid: np.ndarray,
+                     dpi: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(gray, ink) warped so that the frame of the page's largest table is a rectangle, and whether they were.
+
+    A phone photo of a printed list is seen at an angle: a table's columns lean and narrow toward one side,
+    and cells no longer line up on one row/column grid (on the tuning half's phone photos, 10 to 17 columns
+    found for 9). The frame's corners are the extremes of the convex hull of its ruling lines; it is
+    warped only when those corners make a quadrilateral holding nearly all the hull (``_QUAD_FILL``) and
+    a corner is ``_LEANING`` inch or more out of line with its neighbours: straight scans, once deskewed,
+    are left alone."""
+    # told on the grid at a quarter of its size (0.1 s of CPU a page at full size, for pages nearly all left alone)
+    small = (cv2.resize(grid, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
+    quad = _frame_corners(small, dpi / 4)
+    if quad is None or _lean(quad) < _LEANING * dpi / 4:
+        return gray, ink, False
+    quad = _frame_corners(grid, dpi)
+    if quad is None or _lean(quad) < _LEANING * dpi:
+        return gray, ink, False
+    tl, tr, br, bl = quad
+    width = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
+    height = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
+    x0, y0 = (tl[0] + bl[0]) / 2, (tl[1] + tr[1]) / 2
+    target = np.float32([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]])
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    h, w = gray.shape
+    gray = cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    ink = cv2.warpPerspective(ink, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    return gray, ink, True
+
+
+_LEANING = 0.05    # inch a frame's corner is out of line with the one above or beside it (15 px at 300 dpi)
+_QUAD_FILL = 0.97  # the frame's quadrilateral holds at least this share of its lines' convex hull
+
+
+def _lean(quad: np.ndarray) -> float:
+    """How far (px) a corner of ``quad`` is out of line with the one above/below or beside it."""
+    tl, tr, br, bl = quad
+    return float(max(abs(tl[0] - bl[0]), abs(tr[0] - br[0]), abs(tl[1] - tr[1]), abs(bl[1] - br[1])))
+
+
+def _frame_corners(grid: np.ndarray, dpi: float) -> np.ndarray | None:
+    """Corners (top left, top right, bottom right, bottom left) of the largest table frame in ``grid`` that
+    does not touch the image's edge (a photo's edge, where the page ends, is no table), or None."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    if n < 2:
+        return None
+    h, w = grid.shape
+    x, y, cw, ch = (stats[1:, i] for i in range(4))
+    inside = (x > 2) & (y > 2) & (x + cw < w - 2) & (y + ch < h - 2) & (cw >= 2 * dpi) & (ch >= dpi)
+    if not inside.any():
+        return None
+    k = 1 + int(np.argmax(np.where(inside, cw * ch, -1)))
+    bx, by, bw, bh = (int(v) for v in stats[k][:4])
+    ys, xs = np.nonzero(labels[by:by + bh, bx:bx + bw] == k)
+    hull = cv2.convexHull(np.stack([xs + bx, ys + by], axis=1).astype(np.int32))[:, 0, :].astype(np.float64)
+    total, diff = hull.sum(axis=1), hull[:, 0] - hull[:, 1]
+    quad = np.array([hull[np.argmin(total)], hull[np.argmax(diff)], hull[np.argmax(total)], hull[np.argmin(diff)]])
+    if cv2.contourArea(quad.astype(np.float32)) < _QUAD_FILL * cv2.contourArea(hull.astype(np.float32)):
+        return None
+    return quad
 
 
 def find_cells(grid: np.ndarray, dpi: int) -> list[GridTable]:

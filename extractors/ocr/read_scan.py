@@ -69,6 +69,7 @@ from extractors.ocr.image import (
     render_page,
     scan_dpi,
     stack_boxes,
+    undo_perspective,
 )
 from extractors.ocr.fuse import BROKEN_SEQUENCE, check_list_numbers, fuse_line
 from extractors.ocr.marks import mark_circled_number, number_circles, restore_list_dot
@@ -336,6 +337,9 @@ def page_to_image(page, settings: OcrSettings) -> tuple:
     gray = deepen_ink(gray, ink)
     gray, ink, _angle = deskew(gray, ink, settings.max_skew)
     grid = find_ruling_lines(ink, settings.dpi)
+    gray, ink, warped = undo_perspective(gray, ink, grid, settings.dpi)
+    if warped:
+        grid = find_ruling_lines(ink, settings.dpi)
     tables = find_cells(grid, settings.dpi)
     clean = blank_lines(gray, grid, tables, max(1, round(settings.dpi / 100)))
     clean[ink == 0] = 255   # specks removed by binarize stay away from Tesseract too

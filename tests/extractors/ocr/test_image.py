@@ -45,3 +45,46 @@ def test_faded_ink_is_deepened_by_its_twentieth_percentile(page_gray, fade):
         np.clip((gray.astype(np.float32) - lo) * 255 / max(255 - lo, 1), 0, 255).astype(np.uint8)
     assert (lo > 40) == bool(fade)
     assert np.array_equal(deepen_ink(gray, ink), want)
+
+
+def _grid_of(gray: np.ndarray, dpi: int):
+    """(gray, ink, ruling lines) of a page image, straightened, as `page_to_image` has them before its tables."""
+    from extractors.ocr.image import binarize, deepen_ink, deskew, find_ruling_lines, flatten_light
+    gray = flatten_light(gray, dpi)
+    ink = binarize(gray, dpi)
+    gray, ink, _ = deskew(deepen_ink(gray, ink), ink, 3.5)
+    return gray, ink, find_ruling_lines(ink, dpi)
+
+
+def test_a_page_photographed_at_an_angle_gets_its_columns_back():
+    """Page 2 of the Baiyin list as a phone photo of the tuning half (phone_tilted): its table's columns lean,
+    and more columns than its 9 are found; warped back, the 9 are found and the 3 rows."""
+    import pypdfium2 as pdfium
+    from extractors.ocr.image import find_cells, find_ruling_lines, undo_perspective
+    from tests.variants.make_scans import FAMILIES, _rng, degrade_page
+    fam = FAMILIES["phone_tilted"]
+    assert fam.half == "tune" and fam.perspective
+    doc = pdfium.PdfDocument(str(FIXTURES / "bundle_baiyin_codes_units_landscape.pdf"))
+    try:
+        photo = np.asarray(degrade_page(doc[1], fam, 2, _rng("phone_tilted", "test", 1)).convert("RGB")).max(axis=2)
+    finally:
+        doc.close()
+    gray, ink, grid = _grid_of(photo, fam.dpi)
+    assert [(t.n_rows, t.n_cols) for t in find_cells(grid, fam.dpi)] != [(3, 9)]
+    gray, ink, warped = undo_perspective(gray, ink, grid, fam.dpi)
+    assert warped
+    assert [(t.n_rows, t.n_cols) for t in find_cells(find_ruling_lines(ink, fam.dpi), fam.dpi)] == [(3, 9)]
+
+
+def test_straight_scans_are_not_warped():
+    import pypdfium2 as pdfium
+    from extractors.ocr.image import render_page, undo_perspective
+    doc = pdfium.PdfDocument(str(SCAN))
+    try:
+        pages = [render_page(doc[n], 300) for n in range(len(doc))]
+    finally:
+        doc.close()
+    assert len(pages) >= 5
+    for gray in pages:
+        gray, ink, grid = _grid_of(gray, 300)
+        assert undo_perspective(gray, ink, grid, 300)[2] is False

@@ -35,6 +35,7 @@ FUZZY_SUGGEST = 80
 CODE_NAME_AGREE = 75
 
 _CODE_SHAPE = re.compile(r"^[1-4]\.\d{1,2}\.\d{1,2}$")
+_CODE_INSIDE = re.compile(r"[1-4]\.\d{1,2}\.\d{1,2}")   # a code in a mention's text (its own printed code is not)
 _CHANNEL_WORDS = re.compile(r"(网上|线上|在线|掌上|功能)")
 # Words that must not differ between a mention and the item it is matched to.
 _EXCLUSIVE_GROUPS = (
@@ -176,6 +177,11 @@ def _by_printed_code(mention: Mention, index: CatalogIndex) -> Match | None:
         if item is None or not _names_agree(name, item.name):
             return None   # fall back to the name; the reason records why
         agreed.append(code)
+    other = _CODE_INSIDE.search(mention.text)
+    if other is not None:   # "劳动用工备案 21.3.5社会保险费…": the next item's marker was misread and its line joined
+        return _result(mention, index, tuple(agreed), "code", 100,
+                       t("printed code {codes} agrees with the name beside it, but the text holds another code "
+                         "({other}): two items run together?", codes="、".join(agreed), other=other.group()), True)
     return _result(mention, index, tuple(agreed), "code", 100,
                    t("printed code {codes} agrees with the name beside it", codes="、".join(agreed)), False)
 

@@ -174,6 +174,19 @@ def test_truncated_code_is_not_trusted_as_printed(index):
     assert (result.codes, result.method) == (("1.1.5",), "exact")
 
 
+@pytest.mark.parametrize("printed, flagged", [
+    pytest.param("②4.1.1劳动用工备案（承办：劳动监察中队）", False, id="one item"),
+    pytest.param("②4.1.1劳动用工备案 21.3.5社会保险费欠费补缴申报", True, id="the next item joined, its ③ read as 2"),
+])
+def test_a_printed_code_agreeing_with_a_text_that_holds_another_code_is_reviewed(index, printed, flagged):
+    """A scanned line whose circled number was misread ("③1.3.5…" as "21.3.5…", a phone photo of the tuning half)
+    is no new item and joins the one above: the first code still agrees with the name the text starts with
+    (partially), but the text holds a second item."""
+    result = match(_mention_of(printed, BAIYIN, "bundle", "企业与员工解除终止劳动合同", ""), index)
+    assert (result.codes, result.method, result.needs_review) == (("4.1.1",), "code", flagged)
+    assert ("1.3.5" in result.reason) is flagged
+
+
 # --- 求职创业补贴申领: 2.6.4 or 2.7.3, the bundle decides ------------------------------------
 
 @pytest.mark.parametrize("seed, no, scenario, expected", [

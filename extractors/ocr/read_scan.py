@@ -11,8 +11,9 @@ Steps, in order:
    other and ``read_stacks_chars``: Tesseract (chi_sim, ``--psm 6``) reads the stacks of up to
    ``PAGES_PER_CALL`` pages in one call (``read_pages``) and gives every character with its box,
    its word and the word's confidence (hOCR with character boxes): not a call per cell or line,
-   nor per page; ``unstack_chars`` puts them back on the page. ``reread_number_cells``: the misread cells of a number column (序号) are
-   read again, digits only, in one more call (`extractors.ocr.reread`).
+   nor per page; ``unstack_chars`` puts them back on the page. ``reread_number_cells``: the
+   misread cells of a number column (序号) are read again, digits only, in one more call
+   (`extractors.ocr.reread`).
 3. ``chars_to_tables``: every character goes to the cell it was read in; the characters of
    a cell that Tesseract put on one text line form a printed `Line` (``chars_to_line`` in
    `extractors.ocr.chars`: PDF points, like the born-digital path, so wraps are told from
@@ -229,7 +230,7 @@ def _header_text(row: list[Cell | None]) -> str:
 
 # Pages whose Tesseract parts one Tesseract call reads (a multi-page TIFF): each call loads chi_sim first, about
 # 0.1 s of CPU, and reads each page as it would alone (hOCR compared on 7 stacks of the tuning half: the same
-# characters, boxes and confidences). Eight pages' images are about 150 MB at 300 dpi.
+# characters, boxes and confidences). Eight pages' images are about 100 MB at 300 dpi.
 PAGES_PER_CALL = 8
 
 

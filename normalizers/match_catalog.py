@@ -34,8 +34,7 @@ FUZZY_SUGGEST = 80
 # A printed code is trusted when its catalog name and the printed name agree this well.
 CODE_NAME_AGREE = 75
 
-_CODE_SHAPE = re.compile(r"^[1-4]\.\d{1,2}\.\d{1,2}$")
-_CODE_INSIDE = re.compile(r"[1-4]\.\d{1,2}\.\d{1,2}")   # a code in a mention's text (its own printed code is not)
+_CODE = re.compile(r"[1-4]\.\d{1,2}\.\d{1,2}")   # a catalog code (fullmatch), or one inside a text (search)
 _CHANNEL_WORDS = re.compile(r"(网上|线上|在线|掌上|功能)")
 # Words that must not differ between a mention and the item it is matched to.
 _EXCLUSIVE_GROUPS = (
@@ -166,7 +165,7 @@ def _by_name(mention: Mention, index: CatalogIndex, text: str, allow_compound: b
 
 
 def _by_printed_code(mention: Mention, index: CatalogIndex) -> Match | None:
-    codes = [c for c in mention.printed_codes if _CODE_SHAPE.match(c)]
+    codes = [c for c in mention.printed_codes if _CODE.fullmatch(c)]
     if not codes:
         return None
     head, parts = split_compound(mention.text)
@@ -177,7 +176,7 @@ def _by_printed_code(mention: Mention, index: CatalogIndex) -> Match | None:
         if item is None or not _names_agree(name, item.name):
             return None   # fall back to the name; the reason records why
         agreed.append(code)
-    other = _CODE_INSIDE.search(mention.text)
+    other = _CODE.search(mention.text)
     if other is not None:   # "劳动用工备案 21.3.5社会保险费…": the next item's marker was misread and its line joined
         return _result(mention, index, tuple(agreed), "code", 100,
                        t("printed code {codes} agrees with the name beside it, but the text holds another code "

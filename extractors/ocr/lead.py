@@ -21,7 +21,7 @@ import numpy as np
 
 from extractors.ocr.fuse import split_lead
 from extractors.ocr.image import Box, find_ring
-from extractors.ocr.ppocr import PpLine, crop_span
+from extractors.ocr.ppocr import PpLine, ink_span
 
 __all__ = ["tesseract_parts", "lead_box", "PP_SURE", "CONTEXT"]
 
@@ -59,10 +59,11 @@ def lead_box(image: np.ndarray, box: Box, line: PpLine, dpi: int) -> Box | None:
     """The part of a line box holding its lead (step 2); the whole box when the line is all lead ("12",
     "1.1.5"); None without a lead."""
     a, b, c, d, cell = box
-    span = crop_span(image, box, dpi)
     ink = (image[b:d, a:c] < 128)
-    cols, rows = np.nonzero(ink.any(axis=0))[0], np.nonzero(ink.any(axis=1))[0]
-    if span is None or not len(cols):
+    inked = ink.any(axis=0)
+    cols, rows = np.nonzero(inked)[0], np.nonzero(ink.any(axis=1))[0]
+    span = ink_span(a, c, cols, dpi) if cell is not None else None
+    if span is None:
         return None
     h = int(rows[-1] - rows[0] + 1)
     x0 = a + int(cols[0])
@@ -78,7 +79,7 @@ def lead_box(image: np.ndarray, box: Box, line: PpLine, dpi: int) -> Box | None:
     if ring is not None:
         end = max(end, ring[2] + 1)
     # the box ends in the white gap: a sliver of the next character would be read as one more digit ("1" or "l")
-    stop = min(c, a + _white_gap(ink.any(axis=0), end - a, _SNAP * h) + 1)
+    stop = min(c, a + _white_gap(inked, end - a, _SNAP * h) + 1)
     return (a, b, stop, d, cell) if stop < c else box
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from extractors.engines import ppocr_available
 
-__all__ = ["ppocr_available", "make_engine", "line_crops", "crop_span", "read_lines", "PpLine", "ENGINE_NAME", "MARGIN", "SQUEEZE"]
+__all__ = ["ppocr_available", "make_engine", "line_crops", "crop_span", "ink_span", "read_lines", "PpLine", "ENGINE_NAME", "MARGIN", "SQUEEZE"]
 
 ENGINE_NAME = "ppocr"   # in Row.engines; Tesseract is "tesseract"
 _PAD = 8                # px of white kept around a line's ink (at 300 dpi; the recogniser wants a margin)
@@ -84,7 +84,11 @@ def crop_span(image: np.ndarray, box, dpi: int) -> tuple[int, int] | None:
     a, b, c, d, cell = box
     if cell is None:
         return None
-    cols = np.nonzero((image[b:d, a:c] < 128).any(axis=0))[0]
+    return ink_span(a, c, np.nonzero((image[b:d, a:c] < 128).any(axis=0))[0], dpi)
+
+
+def ink_span(a: int, c: int, cols: np.ndarray, dpi: int) -> tuple[int, int] | None:
+    """`crop_span` of a box from ``a`` to ``c`` whose inked columns (from ``a``) are ``cols``."""
     if not len(cols):
         return None
     pad = max(3, round(_PAD * dpi / 300))
